@@ -1,0 +1,69 @@
+# Everyday commands. `make run` to try Agora, `make test` to check it.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app app
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test test-sqlite test-pg serve translations compile-translations lint \
+        vendor bench clean help
+
+help:
+	@echo "make run          install, migrate, load demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test         the whole suite (SQLite, then PostgreSQL when reachable)"
+	@echo "make serve        production-style: migrate, then gunicorn (gunicorn.conf.py)"
+	@echo "make translations extract, update and compile the interface catalogs"
+	@echo "make vendor       fetch pinned front-end assets from the npm registry"
+	@echo "make bench        the load benchmark (see bench/README.md)"
+	@echo "make lint         ruff"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+compile-translations: $(VENV)/.installed
+	@if ls app/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+	  $(BIN)/pybabel compile --statistics -q -d app/translations -f; fi
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 \
+	  --no-location --sort-output -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations \
+	  --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d app/translations -f
+
+run: $(VENV)/.installed compile-translations
+	$(FLASK) db upgrade heads
+	$(FLASK) seed demo --if-empty
+	@echo ""
+	@echo "  Agora is running on http://$(HOST):$(PORT)/   (Ctrl+C to stop)"
+	@echo ""
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+serve: $(VENV)/.installed compile-translations
+	$(FLASK) db upgrade heads
+	$(BIN)/gunicorn -c gunicorn.conf.py 'app:create_app()'
+
+test: $(VENV)/.installed-dev compile-translations
+	$(BIN)/python scripts/run_tests.py
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check app tests bench scripts
+
+vendor:
+	bash scripts/vendor_assets.sh
+
+bench: $(VENV)/.installed-dev compile-translations
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

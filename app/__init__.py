@@ -1,0 +1,165 @@
+"""Agora: the application factory, the only place that wires things together."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from app import config as config_module
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong; the message says which and why."""
+
+
+def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
+    instance_path = _instance_path(config_overrides)
+    app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True)
+    load_config(app, config_overrides)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_hooks(app)
+    return app
+
+
+def _instance_path(overrides: dict[str, Any] | None) -> Path:
+    raw = (overrides or {}).get("INSTANCE_PATH") or os.environ.get("AGORA_INSTANCE_PATH")
+    path = Path(raw).resolve() if raw else PROJECT_ROOT / "instance"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Defaults, then instance/config.py, then environment, then overrides."""
+    app.config.from_object(config_module.Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if os.environ.get("REDIS_URL"):
+        app.config["REDIS_URL"] = os.environ["REDIS_URL"]
+    app.config.from_prefixed_env("AGORA")
+    if overrides:
+        app.config.update({k: v for k, v in overrides.items() if k != "INSTANCE_PATH"})
+
+    instance = Path(app.instance_path)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'agora.db'}"
+    if not app.config.get("SEARCH_INDEX_DIR"):
+        app.config["SEARCH_INDEX_DIR"] = str(instance / "search-index")
+    if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    _configure_engine(app)
+    _ensure_secret_key(app, instance)
+    from app.config_check import validate_config
+
+    validate_config(app)
+
+
+def _configure_engine(app: Flask) -> None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if uri.startswith("sqlite"):
+        # Writers wait for each other instead of failing at once with "database is locked".
+        options.setdefault("connect_args", {"timeout": 30})
+    else:
+        options.setdefault("pool_pre_ping", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def _ensure_secret_key(app: Flask, instance: Path) -> None:
+    if app.config.get("SECRET_KEY") not in (None, "", config_module.DEFAULT_SECRET_KEY):
+        return
+    key_file = instance / "secret_key"
+    if key_file.exists():
+        app.config["SECRET_KEY"] = key_file.read_text().strip()
+        return
+    if app.config.get("ENV_NAME") == "production":
+        raise ConfigError(
+            "SECRET_KEY: production refuses to start with the default or a missing secret; "
+            "set AGORA_SECRET_KEY or SECRET_KEY in instance/config.py."
+        )
+    key = secrets.token_hex(32)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    app.config["SECRET_KEY"] = key
+
+
+def register_extensions(app: Flask) -> None:
+    from app import i18n
+
+    db.init_app(app)
+    from app.db_types import render_item
+
+    migrate.init_app(
+        app, db, directory=str(PROJECT_ROOT / "migrations"), compare_type=True,
+        render_item=render_item,
+    )
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    from app.timeutil import select_timezone
+
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=select_timezone)
+    from app import models  # noqa: F401  (every model registered on the metadata)
+    from app.auth.services import configure_login
+
+    configure_login(app)
+    from app.search.hooks import init_search
+
+    init_search(app)
+    from app.cache import init_cache
+
+    init_cache(app)
+    from app.assets import init_assets
+
+    init_assets(app)
+    from app.templating import init_templating
+
+    init_templating(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.admin import bp as admin_bp
+    from app.articles import bp as articles_bp
+    from app.auth import bp as auth_bp
+    from app.discussions import bp as discussions_bp
+    from app.main import bp as main_bp
+    from app.main.feeds import feeds_bp
+    from app.moderation import bp as moderation_bp
+    from app.notifications import bp as notifications_bp
+    from app.search import bp as search_bp
+
+    for bp in (main_bp, auth_bp, admin_bp, articles_bp, discussions_bp, moderation_bp,
+               notifications_bp, search_bp, feeds_bp):
+        app.register_blueprint(bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from app.main.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from app.cli import register
+
+    register(app)
+
+
+def register_hooks(app: Flask) -> None:
+    from app.web import register
+
+    register(app)
+    logging.getLogger("agora").setLevel(logging.INFO)

@@ -1,0 +1,7 @@
+"""Administration of members: list, search, roles, deactivation."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/<lang:lang>/admin")
+
+from app.admin import views  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""Comments shared by articles (comments) and discussions (replies)."""

@@ -1,0 +1,7 @@
+"""Subscriptions to articles and discussions, and the notifications they produce."""
+
+from flask import Blueprint
+
+bp = Blueprint("notifications", __name__, url_prefix="/<lang:lang>/notifications")
+
+from app.notifications import views  # noqa: E402,F401

@@ -1,0 +1,22 @@
+"""Small URL helpers shared by views."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import request
+
+
+def is_local_path(target: str | None) -> bool:
+    """True for '/en/articles/1', False for '//evil', 'https://evil', '/\\evil' and junk."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return False
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def safe_next(default: str) -> str:
+    target = request.values.get("next")
+    return target if is_local_path(target) else default

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -52,6 +54,27 @@ def _schema(tmp_path_factory) -> str:
     return "" if USING_PG else str(folder / "template.db")
 
 
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context, as under a real server.
+
+    Without this, a request made while the `ctx` fixture's context is pushed would
+    reuse it: `g` (and Flask-Login's cached user) and the database session would
+    leak between requests and the test body. After the request, the test body's
+    session is expired so it reads what the request committed.
+    """
+
+    def open(self, *args, **kwargs):
+        outer = _cv_app.get(None)
+        if outer is None:
+            return super().open(*args, **kwargs)
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+            db.session.expire_all()
+
+
 def make_app(tmp_path: Path, schema: str, **overrides) -> Flask:
     instance = tmp_path / "instance"
     instance.mkdir(exist_ok=True)
@@ -62,7 +85,9 @@ def make_app(tmp_path: Path, schema: str, **overrides) -> Flask:
             shutil.copy(schema, target)
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{target}"
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    return app
 
 
 def _empty_tables(app: Flask) -> None:

@@ -26,7 +26,7 @@ def users():
                 func.lower(User.display_name).like(like))
         )
     pagination = db.paginate(stmt, page=max(page, 1), per_page=PER_PAGE, error_out=False)
-    return render_template("admin/users.html", pagination=pagination, q=q,
+    return render_template("admin/users.html", members=pagination, q=q,
                            role_form=RoleForm(), active_form=ActiveForm())
 
 

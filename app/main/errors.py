@@ -59,6 +59,9 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def server_error(exc: Exception):
+        propagate = app.config.get("PROPAGATE_EXCEPTIONS")
+        if propagate or (propagate is None and (app.testing or app.debug)):
+            raise exc  # tests and the debugger want the real traceback
         log.exception("unhandled error on %s %s", request.method, request.path)
         try:
             from app.extensions import db

@@ -131,19 +131,17 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.admin import bp as admin_bp
-    from app.articles import bp as articles_bp
-    from app.auth import bp as auth_bp
-    from app.discussions import bp as discussions_bp
-    from app.main import bp as main_bp
-    from app.main.feeds import feeds_bp
-    from app.moderation import bp as moderation_bp
-    from app.notifications import bp as notifications_bp
-    from app.search import bp as search_bp
+    # Views are imported here, not from the packages' __init__: importing a model
+    # module must never pull in views (and their forms and services) in a cycle.
+    import importlib
 
-    for bp in (main_bp, auth_bp, admin_bp, articles_bp, discussions_bp, moderation_bp,
-               notifications_bp, search_bp, feeds_bp):
-        app.register_blueprint(bp)
+    for area in ("main", "auth", "admin", "articles", "comments", "discussions", "moderation",
+                 "notifications", "search"):
+        importlib.import_module(f"app.{area}.views")
+        app.register_blueprint(importlib.import_module(f"app.{area}").bp)
+    from app.main.feeds import feeds_bp
+
+    app.register_blueprint(feeds_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

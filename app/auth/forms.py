@@ -8,6 +8,7 @@ from wtforms import (
     BooleanField,
     EmailField,
     PasswordField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -108,4 +109,21 @@ class PasswordChangeForm(FlaskForm):
             DataRequired(),
             EqualTo("new_password", message=_l("The passwords do not match.")),
         ],
+    )
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[DataRequired()])
+    content = RadioField(
+        _l("What happens to what you wrote"),
+        choices=[
+            ("keep", _l("Keep my articles, discussions and comments, shown under "
+                        "\u201cdeleted member\u201d")),
+            ("remove", _l("Remove my articles, discussions and comments")),
+        ],
+        default="keep",
+        validators=[DataRequired()],
+    )
+    confirm = BooleanField(
+        _l("I understand that this cannot be undone."), validators=[DataRequired()]
     )

@@ -71,6 +71,10 @@ class User(UserMixin, db.Model):
 
     @property
     def name(self) -> str:
+        if self.deleted_at is not None:
+            from flask_babel import gettext
+
+            return gettext("deleted member")
         return self.display_name or self.username
 
     def __repr__(self) -> str:

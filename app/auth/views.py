@@ -182,3 +182,39 @@ def settings():
         "auth/settings.html", form=form, password_form=password_form
     ), status
 
+
+
+@bp.route("/settings/export")
+@login_required
+def export_data():
+    """Download everything Agora holds about the member, as JSON."""
+    import json
+
+    from app.auth.privacy import export_user_data
+
+    body = json.dumps(export_user_data(current_user), ensure_ascii=False, indent=2)
+    response = current_app.response_class(body, mimetype="application/json")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="agora-{current_user.username}.json"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/settings/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    from app.auth.forms import DeleteAccountForm
+    from app.auth.privacy import delete_account as erase
+
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        if current_user.check_password(form.password.data):
+            erase(current_user._get_current_object(), remove_content=form.content.data == "remove")
+            db.session.commit()
+            logout_user()
+            flash(_("Your account has been deleted. Goodbye."), "info")
+            return redirect(url_for("main.home"))
+        form.password.errors.append(_("The password is wrong."))
+    status = INVALID_FORM if form.is_submitted() else 200
+    return render_template("auth/delete_account.html", form=form), status

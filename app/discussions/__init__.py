@@ -1,5 +1,3 @@
 from flask import Blueprint
 
 bp = Blueprint("discussions", __name__, url_prefix="/<lang:lang>/discussions")
-
-from app.discussions import views  # noqa: E402,F401

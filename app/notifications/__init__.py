@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("notifications", __name__, url_prefix="/<lang:lang>/notifications")
-
-from app.notifications import views  # noqa: E402,F401

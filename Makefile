@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
 .PHONY: run test test-sqlite test-pg serve translations compile-translations lint \
-        vendor bench clean help
+        vendor bench bench-tools clean help
 
 help:
 	@echo "make run          install, migrate, load demo data, serve on http://$(HOST):$(PORT)"
@@ -30,16 +30,15 @@ $(VENV)/.installed-dev: $(BIN)/python setup.cfg pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@ $(VENV)/.installed
 
+# Flags and steps live in scripts/translations.py (the i18n tests import it); see docs/i18n.md.
 compile-translations: $(VENV)/.installed
-	@if ls app/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-	  $(BIN)/pybabel compile --statistics -q -d app/translations -f; fi
+	@$(BIN)/python scripts/translations.py compile >/dev/null
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 \
-	  --no-location --sort-output -o app/translations/messages.pot .
-	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations \
-	  --no-fuzzy-matching --ignore-obsolete
-	$(BIN)/pybabel compile -d app/translations -f
+	$(BIN)/python scripts/translations.py update
+	$(BIN)/python scripts/translations.py compile
+	@$(BIN)/python scripts/untranslated.py --check || \
+	  echo "  -> python scripts/untranslated.py --json todo.json, fill it in, then --apply todo.json"
 
 run: $(VENV)/.installed compile-translations
 	$(FLASK) db upgrade heads
@@ -62,8 +61,13 @@ lint: $(VENV)/.installed-dev
 vendor:
 	bash scripts/vendor_assets.sh
 
-bench: $(VENV)/.installed-dev compile-translations
-	$(BIN)/python bench/run.py
+# wrk, the load generator, from Debian's packages (needs root, as in CI).
+bench-tools:
+	@command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
+
+# make bench BENCH_ARGS="--reuse" / "--scale 5" / "--growth" (see bench/README.md)
+bench: $(VENV)/.installed-dev compile-translations bench-tools
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

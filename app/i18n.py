@@ -2,7 +2,10 @@
 
 Every page lives under a language prefix. The prefix chooses the interface
 language (falling back to English strings where no catalog exists) and the
-preferred content language at once.
+preferred content language at once. Any configured language is a valid Babel
+locale, so dates and numbers use that language's CLDR data even when its
+interface strings fall back to English (Flask-Babel loads a null catalog).
+See docs/i18n.md for the catalog workflow.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from functools import cache
 
 from babel import Locale
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from werkzeug.routing import BaseConverter
 
 LANG_COOKIE = "agora_lang"
@@ -43,10 +46,19 @@ def init_app(app: Flask) -> None:
             return
         values["lang"] = current_lang()
 
+    from app import timeutil
+
+    # Locale-aware filters besides templating.py's reltime/datetime/iso.
+    app.jinja_env.filters["date"] = timeutil.local_date
+    app.jinja_env.filters["number"] = timeutil.number
+    app.jinja_env.filters["zoned_datetime"] = timeutil.zoned_datetime
+    app.add_url_rule("/<lang:lang>/i18n.js", "i18n_js", js_catalog)
+
     @app.context_processor
     def language_context():
         return {
             "current_lang": current_lang(),
+            "interface_lang": interface_lang(),
             "language_name": language_name,
             "content_languages": current_app.config["LANGUAGES"],
             "lang_switch_url": lang_switch_url,
@@ -54,7 +66,31 @@ def init_app(app: Flask) -> None:
 
 
 def current_lang() -> str:
-    return g.get("lang") or current_app.config["DEFAULT_LANGUAGE"]
+    """The page language: the URL prefix, else the default.
+
+    A URL that matched no route (a 404 under /fr/...) never reaches the URL value
+    preprocessor, so the prefix is read from the path itself: its error page is French too.
+    """
+    lang = g.get("lang")
+    if lang:
+        return lang
+    if has_request_context():
+        first = request.path.lstrip("/").split("/", 1)[0]
+        if first in current_app.config["LANGUAGES"]:
+            return first
+    return current_app.config["DEFAULT_LANGUAGE"]
+
+
+def interface_lang(code: str | None = None) -> str:
+    """The language the interface strings are actually in: `code` if it has a catalog, else en.
+
+    Useful for a `lang` attribute on interface chrome when the page language (content) is
+    one of the languages without a catalog.
+    """
+    code = code or current_lang()
+    if code in current_app.config.get("INTERFACE_LANGUAGES", ()):
+        return code
+    return current_app.config["DEFAULT_LANGUAGE"]
 
 
 def select_locale() -> str:
@@ -113,3 +149,72 @@ def lang_switch_url(code: str, **extra) -> str:  # noqa: ANN003
         query = {k: v for k, v in request.args.items() if k not in values}
         return url_for(request.endpoint, **values, **query)
     return url_for("main.home", lang=code)
+
+
+JS_DIR = "static/js"
+
+
+@cache
+def _js_messages(static_js: str) -> tuple[tuple[str, str | None], ...]:
+    """(msgid, msgid_plural) of every string app/static/js marks, found as pybabel finds them."""
+    from babel.messages.extract import extract_from_dir
+
+    found: dict[str, str | None] = {}
+    for _filename, _lineno, message, _comments, _context in extract_from_dir(
+        static_js, method_map=[("**.js", "javascript")]
+    ):
+        if isinstance(message, tuple):
+            found[message[0]] = message[1]
+        else:
+            found.setdefault(message, None)
+    return tuple(sorted(found.items()))
+
+
+def js_catalog():  # noqa: ANN201
+    """/<lang>/i18n.js: the translations of the strings app/static/js marks, for page scripts.
+
+    Scripts call window.agoraI18n.gettext("Copy link") / .ngettext("%(num)d file",
+    "%(num)d files", n, {num: n}); the catalog is built from the compiled .mo of the page
+    language, so it follows the same fallback to English as the templates. The plural rule
+    is the catalog's gettext Plural-Forms expression (C syntax, also valid JavaScript).
+    """
+    import json
+    import os
+
+    from flask import Response
+    from flask_babel import get_translations
+
+    translations = get_translations()
+    compiled = getattr(translations, "_catalog", {})  # {} for a language without a catalog
+    catalog: dict[str, str | list[str]] = {}
+    folder = os.path.join(current_app.root_path, JS_DIR)
+    plural, nplurals = "n != 1", 2  # English, also for languages without a catalog
+    if compiled:
+        from babel.messages.plurals import get_plural
+        from flask_babel import get_locale
+
+        # The same rule `pybabel init` wrote into the catalog's Plural-Forms header
+        # (Flask-Babel's merged catalog does not keep the header itself).
+        rule = get_plural(str(get_locale()))
+        plural, nplurals = rule.plural_expr, rule.num_plurals
+    for msgid, plural_id in _js_messages(folder):
+        if plural_id is None:
+            catalog[msgid] = translations.gettext(msgid)
+        else:
+            # Read every plural form from the compiled catalog; the JS rule picks one.
+            forms = [compiled.get((msgid, i)) for i in range(nplurals)]
+            catalog[msgid] = forms if all(forms) else [msgid, plural_id]
+    # Only our own catalog header reaches this expression; no user input does.
+    body = (
+        "window.agoraI18n=(function(){\"use strict\";"
+        f"var m={json.dumps(catalog, ensure_ascii=False)};"
+        f"function p(n){{return Number({plural});}}"
+        "function f(s,v){return v?s.replace(/%\\((\\w+)\\)[sd]/g,function(a,k){"
+        "return k in v?String(v[k]):a;}):s;}"
+        "return{gettext:function(s,v){var t=m[s];return f(typeof t===\"string\"?t:s,v);},"
+        "ngettext:function(s,pl,n,v){var t=m[s];var i=Array.isArray(t)?p(n):(n===1?0:1);"
+        "var r=Array.isArray(t)?(t[i]||t[t.length-1]):(i===0?s:pl);return f(r,v);}};})();\n"
+    )
+    response = Response(body, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response

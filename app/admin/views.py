@@ -4,7 +4,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from app.admin import bp
-from app.admin.forms import ActiveForm, RoleForm
+from app.admin.forms import ROLE_LABELS, ActiveForm, RoleForm
 from app.auth import services as accounts
 from app.auth.models import User
 from app.extensions import db
@@ -49,7 +49,8 @@ def change_role(user_id: int):
         return redirect(url_for("admin.users"))
     accounts.set_role(user, form.role.data)
     db.session.commit()
-    flash(_("%(name)s is now %(role)s.", name=user.username, role=form.role.data), "success")
+    flash(_("%(name)s is now %(role)s.", name=user.username, role=ROLE_LABELS[form.role.data]),
+          "success")
     return redirect(url_for("admin.users", q=request.args.get("q") or None))
 
 

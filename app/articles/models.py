@@ -64,11 +64,21 @@ class Article(db.Model):
         order_by="ArticleTranslation.language",
         lazy="raise_on_sql",
     )
-    tags: Mapped[list[Tag]] = relationship(secondary=article_tags, lazy="raise_on_sql")
+    tags: Mapped[list[Tag]] = relationship(
+        secondary=article_tags, order_by=Tag.name, lazy="raise_on_sql"
+    )
+    # The configured themes this article is filed under (rows of article_themes).
+    theme_links: Mapped[list[ArticleTheme]] = relationship(
+        cascade="all, delete-orphan", order_by="ArticleTheme.theme", lazy="raise_on_sql"
+    )
 
     @property
     def is_event(self) -> bool:
         return self.kind == "event"
+
+    @property
+    def themes(self) -> list[str]:
+        return [link.theme for link in self.theme_links]
 
     @property
     def is_visible(self) -> bool:

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -79,6 +88,8 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.login.data, form.password.data)
         if user is not None:
+            # A fresh session at login: nothing planted before it (session fixation) survives.
+            session.clear()
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(url_for("main.home")))
         form.password.errors.append(_("Wrong username, email or password."))

@@ -8,17 +8,18 @@ concurrent writers on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, case, literal, select, update
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.articles.models import Article
 from app.auth.models import User
 from app.comments.models import Comment
-from app.db_types import utcnow
+from app.db_types import UTCDateTime, utcnow
 from app.discussions.models import Discussion
 from app.extensions import db
 from app.sanitize import clean_comment_text
@@ -49,7 +50,12 @@ def _bump_count(comment: Comment, delta: int, touch_activity: bool = False) -> N
     else:
         values = {"reply_count": Discussion.reply_count + delta}
         if touch_activity:
-            values["last_activity_at"] = comment.created_at
+            # Never move backwards: a writer that waited for the lock may carry an
+            # earlier timestamp than one that committed before it.
+            when = literal(comment.created_at, UTCDateTime())
+            values["last_activity_at"] = case(
+                (Discussion.last_activity_at < when, when), else_=Discussion.last_activity_at
+            )
         db.session.execute(
             update(Discussion).where(Discussion.id == comment.discussion_id).values(**values)
         )
@@ -163,7 +169,8 @@ def comments_query(
 
     Deleted comments are left out; hidden ones only when include_hidden (moderators).
     """
-    stmt = select(Comment).options(selectinload(Comment.author)).where(
+    # Authors joined in the same query: one query for the whole thread, whatever its size.
+    stmt = select(Comment).options(joinedload(Comment.author)).where(
         Comment.deleted_at.is_(None)
     )
     if article_id is not None:
@@ -179,3 +186,27 @@ def get_comment(comment_id: int) -> Comment | None:
     return db.session.scalar(
         select(Comment).options(selectinload(Comment.author)).where(Comment.id == comment_id)
     )
+
+
+@dataclass
+class Thread:
+    """A top-level comment and its replies (one level), oldest first."""
+
+    comment: Comment
+    replies: list[Comment] = field(default_factory=list)
+
+
+def thread_comments(comments: list[Comment]) -> list[Thread]:
+    """Group a flat, oldest-first list into top-level comments with their replies.
+
+    A reply whose parent is not in the list (deleted, or hidden from this viewer) is
+    left out with it: it would make no sense alone.
+    """
+    threads: dict[int, Thread] = {}
+    for c in comments:
+        if c.parent_id is None:
+            threads[c.id] = Thread(c)
+    for c in comments:
+        if c.parent_id is not None and c.parent_id in threads:
+            threads[c.parent_id].replies.append(c)
+    return list(threads.values())

@@ -142,6 +142,10 @@ def register_blueprints(app: Flask) -> None:
     from app.main.feeds import feeds_bp
 
     app.register_blueprint(feeds_bp)
+    if app.config.get("BENCH_CEILING_ROUTE"):  # bench/run.py's ceiling; off by default
+        from app.bench_routes import bp as bench_bp
+
+        app.register_blueprint(bench_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

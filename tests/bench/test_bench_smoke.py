@@ -1,0 +1,98 @@
+"""The benchmark keeps working: a tiny seed, and the runner for ~2 s per page.
+
+The real benchmark is `make bench` (bench/README.md); this only proves the
+seeder builds what the measured pages need and the runner measures every page
+without errors. The runner part needs `wrk` (Debian package; `make bench`
+installs it) and is skipped without it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = [
+    pytest.mark.slow,
+    # The benchmark always runs on its own SQLite instance: the PostgreSQL pass of
+    # `make test` would only repeat the SQLite run.
+    pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")),
+                       reason="the benchmark uses its own SQLite instance"),
+]
+
+EXPECTED_PAGES = {"ceiling", "home", "articles_list", "article", "discussions_list",
+                  "discussion", "member_article"}
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    instance = tmp_path_factory.mktemp("bench") / "instance"
+    # A separate interpreter: the seeder sets AGORA_INSTANCE_PATH and builds its own app.
+    subprocess.run([sys.executable, "bench/seed.py", "--tiny", "--instance", str(instance)],
+                   cwd=ROOT, check=True, capture_output=True, text=True, timeout=120)
+    return instance
+
+
+def test_tiny_seed_builds_the_measured_items_with_consistent_counts(seeded: Path) -> None:
+    meta = json.loads((seeded / "bench-meta.json").read_text())
+    con = sqlite3.connect(seeded / "agora.db")
+    try:
+        known = meta["known"]
+        langs = [r[0] for r in con.execute(
+            "SELECT language FROM article_translations WHERE article_id = ? ORDER BY id",
+            (known["article_id"],))]
+        assert langs == ["en", "fr", "de"]
+        visible = "hidden_at IS NULL AND deleted_at IS NULL"
+        assert con.execute(f"SELECT count(*) FROM comments WHERE article_id = ? AND {visible}",
+                           (known["article_id"],)).fetchone()[0] == 20
+        assert con.execute(f"SELECT count(*) FROM comments WHERE discussion_id = ? AND {visible}",
+                           (known["discussion_id"],)).fetchone()[0] == 100
+        # Denormalized counts agree with the rows, for every item.
+        assert con.execute(
+            f"SELECT count(*) FROM articles a WHERE comment_count != (SELECT count(*) FROM "
+            f"comments c WHERE c.article_id = a.id AND {visible})").fetchone()[0] == 0
+        assert con.execute(
+            f"SELECT count(*) FROM discussions d WHERE reply_count != (SELECT count(*) FROM "
+            f"comments c WHERE c.discussion_id = d.id AND {visible})").fetchone()[0] == 0
+        assert con.execute(
+            f"SELECT count(*) FROM discussions d WHERE last_activity_at < (SELECT "
+            f"max(created_at) FROM comments c WHERE c.discussion_id = d.id AND {visible})"
+        ).fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM users").fetchone()[0] == 20
+        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 30
+    finally:
+        con.close()
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (make bench "
+                    "installs it: apt-get install wrk)")
+def test_runner_measures_every_page_without_errors(seeded: Path, tmp_path: Path) -> None:
+    out = tmp_path / "result.json"
+    proc = subprocess.run(
+        [sys.executable, "bench/run.py", "--instance", str(seeded), "--reuse",
+         "--duration", "2", "--warmup", "0", "--connections", "4", "--configs", "sync:2",
+         "--startup-runs", "1", "--json-out", str(out), "--log-dir", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    report = json.loads(out.read_text())
+    pages = report["configs"][0]["pages"]
+    expected = set(EXPECTED_PAGES)
+    if report["dataset"]["search"].get("available"):
+        expected |= {"search", "search_varied"}
+    assert expected <= set(pages)
+    for name in expected:
+        page = pages[name]
+        assert page["status"] == 200, (name, page)
+        assert page["rps"] > 0, (name, page)
+        assert page["bad_status"] == 0 and page["socket_errors"] == 0, (name, page)
+    assert pages["article"]["comments_shown"] == 20
+    assert pages["member_article"]["logged_in"] is True
+    assert report["configs"][0]["rss_mb"], "worker RSS was read"
+    assert report["startup"]["create_app_s"] > 0

@@ -85,16 +85,18 @@ def show(discussion_id: int, slug: str | None):
     d = _load_or_404(discussion_id)
     if slug != d.slug:
         return redirect(discussions.discussion_url(d, **request.args.to_dict()), 301)
-    form = ReplyForm()
+    # Visitors get no form: building one would put a CSRF token in their session,
+    # set a cookie and make the page uncacheable for everyone who is not logged in.
+    form = ReplyForm() if current_user.is_authenticated else None
     quote_id = request.args.get("quote", type=int)
-    if quote_id and current_user.is_authenticated:
+    if quote_id and form is not None:
         quoted = discussions.get_reply(d, quote_id)
         if quoted is not None and quoted.is_visible:
             form.body.data = discussions.quote_text(quoted)
     return _render_show(d, form)
 
 
-def _render_show(d: Discussion, form: ReplyForm, status: int = 200):  # noqa: ANN202
+def _render_show(d: Discussion, form: ReplyForm | None, status: int = 200):  # noqa: ANN202
     from app.notifications.services import is_subscribed
 
     include_hidden = _is_moderator()

@@ -89,10 +89,26 @@ def _ensure_secret_key(app: Flask, instance: Path) -> None:
             "set AGORA_SECRET_KEY or SECRET_KEY in instance/config.py."
         )
     key = secrets.token_hex(32)
-    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        # Another worker starting at the same moment won the race: use its key.
+        app.config["SECRET_KEY"] = _read_key_when_written(key_file)
+        return
     with os.fdopen(fd, "w") as fh:
         fh.write(key)
     app.config["SECRET_KEY"] = key
+
+
+def _read_key_when_written(key_file: Path) -> str:
+    import time
+
+    for _ in range(100):
+        key = key_file.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.01)
+    raise ConfigError(f"SECRET_KEY: {key_file} exists but is empty")
 
 
 def register_extensions(app: Flask) -> None:

@@ -45,5 +45,8 @@ def seed_demo(if_empty: bool) -> None:
 
 
 def register(app: Flask) -> None:
+    from app.backup import register as register_backup
+
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
+    register_backup(app)

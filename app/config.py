@@ -71,5 +71,8 @@ class Defaults:
     SEARCH_ENABLED = True
     PAGE_CACHE_ENABLED = True
     PAGE_CACHE_TTL = 300
+    PAGE_CACHE_MAX_BYTES = 32 * 1024 * 1024  # per worker, memory store only
+    PANEL_CACHE_TTL = 60
+    CACHE_KEY_PREFIX = "agora:"
     BEHIND_PROXY = False
     SEED_DEMO_ON_EMPTY = False

@@ -6,7 +6,7 @@ import logging
 import time
 import uuid
 
-from flask import Flask, g, request
+from flask import Flask, Response, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 log = logging.getLogger("agora.request")
@@ -27,35 +27,56 @@ CSP = "; ".join(
     ]
 )
 
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+MAX_REQUEST_ID = 64
+
+
+def _request_id() -> str:
+    """The proxy's X-Request-ID when it looks sane, so log lines can be joined up."""
+    incoming = request.headers.get("X-Request-ID", "")
+    if 0 < len(incoming) <= MAX_REQUEST_ID and incoming.isprintable() and " " not in incoming:
+        return incoming
+    return uuid.uuid4().hex
+
+
+def start_request() -> None:
+    g.request_started = time.perf_counter()
+    g.request_id = _request_id()
+
+
+def finish_request(response: Response) -> Response:
+    headers = response.headers
+    for name, value in SECURITY_HEADERS.items():
+        headers.setdefault(name, value)
+    if request.is_secure:
+        # Served over HTTPS (directly or, with BEHIND_PROXY, per the proxy): stay there.
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    request_id = g.get("request_id")
+    if request_id:
+        headers["X-Request-ID"] = request_id
+    started = g.get("request_started")
+    if started is not None:
+        ms = (time.perf_counter() - started) * 1000
+        cache = headers.get("X-Cache", "-")
+        # The path only: query strings can carry search terms and tokens.
+        log.info("%s %s %s %.1fms id=%s cache=%s", request.method, request.path,
+                 response.status_code, ms, request_id, cache)
+    return response
+
 
 def register(app: Flask) -> None:
     if app.config.get("BEHIND_PROXY"):
+        # One proxy in front (nginx, a load balancer): trust its X-Forwarded-* once.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
-
-    @app.before_request
-    def start_timer():
-        g.request_started = time.perf_counter()
-        incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else (
-            uuid.uuid4().hex
-        )
-
-    @app.after_request
-    def finish(response):  # noqa: ANN001
-        headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        request_id = g.get("request_id")
-        if request_id:
-            headers["X-Request-ID"] = request_id
-        started = g.get("request_started")
-        if started is not None:
-            ms = (time.perf_counter() - started) * 1000
-            log.info(
-                "%s %s %s %.1fms id=%s", request.method, request.path, response.status_code,
-                ms, request_id,
-            )
-        return response
+    # First of all before_request hooks: a page-cache hit or a rate-limit answer
+    # returns early, and those requests still get an id and a log line.
+    app.before_request_funcs.setdefault(None, []).insert(0, start_request)
+    # after_request hooks run in reverse order: inserted first, this one runs last and
+    # logs the final status and headers (X-Cache from the page cache included).
+    app.after_request_funcs.setdefault(None, []).insert(0, finish_request)

@@ -83,7 +83,7 @@ def render_article(article: Article, *, comment_error: str | None = None,
         comments.comments_query(article_id=article.id, include_hidden=is_moderator)
     ))
     threads = comments.thread_comments(rows)
-    from app.discussions.services import latest_discussions
+    from app.main.home import latest_discussions_panel
 
     return render_template(
         "articles/show.html",
@@ -101,7 +101,7 @@ def render_article(article: Article, *, comment_error: str | None = None,
         status_label=status_label,
         theme_label=theme_label,
         article_url=queries.article_url,
-        latest_discussions=latest_discussions(limit=5),
+        latest_discussions=latest_discussions_panel(),
     ), status
 
 

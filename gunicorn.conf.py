@@ -1,0 +1,104 @@
+"""gunicorn settings for Agora: `gunicorn -c gunicorn.conf.py 'app:create_app()'`.
+
+Everything can be changed from the environment (see docs/operations.md):
+
+  AGORA_BIND            where to listen (default 127.0.0.1:8000; a list: "a,b")
+  AGORA_WORKERS         worker processes (also WEB_CONCURRENCY; default 2 x cores + 1,
+                        at most 8)
+  AGORA_WORKER_CLASS    sync (default) or gthread
+  AGORA_THREADS         threads per gthread worker (default 4 with gthread, else 1)
+  AGORA_TIMEOUT         seconds before a stuck worker is restarted (default 30)
+  AGORA_GRACEFUL_TIMEOUT  seconds a worker has to finish its requests on stop/reload (30)
+  AGORA_MAX_REQUESTS    recycle a worker after this many requests (default 0: never)
+  AGORA_LOG_LEVEL       gunicorn's own log level (default info)
+  AGORA_ACCESS_LOG      gunicorn's access log ("-" = stdout, the default; "" = off)
+  AGORA_CONTROL_SOCKET  path of gunicorn's control socket (default: none)
+
+Workers are independent: sessions are signed cookies, rate limits and caches
+live in Redis when REDIS_URL is set, and the page cache version is shared
+through the instance folder otherwise (app/cache.py).
+"""
+
+from __future__ import annotations
+
+import os
+
+from gunicorn.glogging import CONFIG_DEFAULTS as _GUNICORN_LOGGING
+
+MAX_DEFAULT_WORKERS = 8
+
+
+def _int_env(*names: str, default: int) -> int:
+    for name in names:
+        raw = os.environ.get(name, "").strip()
+        if raw:
+            try:
+                value = int(raw)
+            except ValueError:
+                raise SystemExit(f"{name}: must be a whole number, got {raw!r}") from None
+            if value < 0:
+                raise SystemExit(f"{name}: must not be negative, got {raw!r}")
+            return value
+    return default
+
+
+def _default_workers() -> int:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return min(2 * (cores or 1) + 1, MAX_DEFAULT_WORKERS)
+
+
+bind = [part.strip() for part in os.environ.get("AGORA_BIND", "127.0.0.1:8000").split(",")
+        if part.strip()]
+workers = _int_env("AGORA_WORKERS", "WEB_CONCURRENCY", default=_default_workers()) or 1
+worker_class = os.environ.get("AGORA_WORKER_CLASS", "sync")
+threads = _int_env("AGORA_THREADS", default=4 if worker_class == "gthread" else 1) or 1
+timeout = _int_env("AGORA_TIMEOUT", default=30)
+graceful_timeout = _int_env("AGORA_GRACEFUL_TIMEOUT", default=30)
+keepalive = 5
+max_requests = _int_env("AGORA_MAX_REQUESTS", default=0)
+max_requests_jitter = max_requests // 10
+
+# gunicorn's access line (stdout) and the app's own line through the "agora"
+# logger (stderr: method, path, status, duration, request id, page-cache state).
+# AGORA_ACCESS_LOG="" keeps only the app's line.
+accesslog = os.environ.get("AGORA_ACCESS_LOG", "-") or None
+errorlog = "-"
+loglevel = os.environ.get("AGORA_LOG_LEVEL", "info")
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms id=%({x-request-id}o)s'
+capture_output = False
+# The app logs through the "agora" logger (request lines, errors with traceback):
+# send it to stderr beside gunicorn's own lines. gunicorn replaces its default
+# logging sections with ours, so they are merged in here.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    # Libraries' INFO chatter (alembic's plugin list) stays out of the log.
+    "root": {**_GUNICORN_LOGGING["root"], "level": "WARNING"},
+    "loggers": {
+        # Not propagated to root as well: each line once.
+        **{name: {**conf, "propagate": False}
+           for name, conf in _GUNICORN_LOGGING["loggers"].items()},
+        "agora": {"level": "INFO", "handlers": ["agora_console"], "propagate": False},
+    },
+    "handlers": {
+        **_GUNICORN_LOGGING["handlers"],
+        "agora_console": {"class": "logging.StreamHandler", "formatter": "agora",
+                          "stream": "ext://sys.stderr"},
+    },
+    "formatters": {
+        **_GUNICORN_LOGGING["formatters"],
+        "agora": {"format": "%(asctime)s [%(process)d] [%(levelname)s] %(name)s: %(message)s",
+                  "datefmt": "[%Y-%m-%d %H:%M:%S %z]"},
+    },
+}
+
+# Each worker builds its own app (and its own database pool and search reader);
+# nothing is opened before the fork.
+preload_app = False
+proc_name = "agora"
+
+# gunicorn >= 25 opens a control socket at one fixed path per user, which several
+# instances side by side (AGORA_INSTANCE_PATH) would fight over: opt in with a path.
+control_socket_disable = not os.environ.get("AGORA_CONTROL_SOCKET")
+if os.environ.get("AGORA_CONTROL_SOCKET"):
+    control_socket = os.environ["AGORA_CONTROL_SOCKET"]

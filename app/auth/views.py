@@ -53,17 +53,18 @@ def register():
     form = RegisterForm()
     if request.method == "GET":
         form.preferred_language.data = current_lang()
-    if form.validate_on_submit():
+    if form.is_submitted():
+        valid = form.validate()
         if form.website.data:  # the honeypot was filled: a bot. Say nothing useful.
             abort(400)
-        taken = False
-        if services.username_taken(form.username.data):
+        # Say a name or address is taken at the first try, not after the rest is fixed.
+        if not form.username.errors and services.username_taken(form.username.data):
             form.username.errors.append(_("This username is already taken."))
-            taken = True
-        if services.email_taken(form.email.data):
+            valid = False
+        if not form.email.errors and services.email_taken(form.email.data):
             form.email.errors.append(_("An account with this email already exists."))
-            taken = True
-        if not taken:
+            valid = False
+        if valid:
             user = services.create_user(
                 form.username.data,
                 form.email.data,

@@ -319,3 +319,12 @@ def test_password_change_needs_the_current_password(client, app, make_user, logi
         assert db.session.get(User, user.id).check_password(new)
     # Still logged in in this browser.
     assert client.get("/en/settings").status_code == 200
+
+
+def test_taken_username_is_reported_even_when_other_fields_are_wrong(client, make_user):
+    make_user("anna")
+    response = register(client, username="Anna", password2="does-not-match-at-all-1")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "This username is already taken." in html
+    assert "The passwords do not match." in html

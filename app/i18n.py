@@ -108,14 +108,17 @@ def _native_name(code: str) -> str:
 
 
 def language_name(code: str, in_language: str | None = None) -> str:
-    """A language's name, by default in that language itself ("Deutsch", "Polski")."""
+    """A language's name, by default in that language itself ("Deutsch", "Polski").
+
+    With `in_language`, CLDR's name as used inside a sentence ("traduit en anglais",
+    "auf Englisch"): lower case where the language writes it so, never capitalised here.
+    """
     if in_language is None:
         return _native_name(code)
     try:
-        name = Locale.parse(code).get_display_name(in_language) or code
+        return Locale.parse(code).get_display_name(in_language) or code
     except (ValueError, LookupError):
         return code
-    return name[:1].upper() + name[1:]
 
 
 def negotiate_language(user_language: str | None = None) -> str:

@@ -20,3 +20,13 @@ def is_local_path(target: str | None) -> bool:
 def safe_next(default: str) -> str:
     target = request.values.get("next")
     return target if is_local_path(target) else default
+
+
+def carried_args(*route_args: str) -> dict[str, str]:
+    """The query string to carry over on a canonical-URL redirect, safe for url_for.
+
+    Names url_for takes itself (_external, _scheme, _anchor, _method) or the route's
+    own arguments would change the target or raise (a 500) if passed through.
+    """
+    reserved = {"lang", *route_args}
+    return {k: v for k, v in request.args.items() if k not in reserved and not k.startswith("_")}

@@ -48,7 +48,12 @@ def extract(output: Path = POT) -> Path:
         "extract", "-F", str(MAPPING), *keywords,
         "--add-comments=TRANSLATORS:", "--no-location", "--sort-output",
         "--project=Agora", "--copyright-holder=Agora contributors",
-        "--no-wrap", "-o", str(output), str(ROOT),
+        "--no-wrap",
+        # pybabel's default skips every directory whose name starts with "_" or ".", which
+        # silently dropped app/templates/_macros/ (the comment and form macros). Keep only
+        # the dot-directories (.venv, .git) and caches out.
+        "--ignore-dirs", ".* __pycache__ node_modules",
+        "-o", str(output), str(ROOT),
     )
     return output
 
@@ -64,12 +69,16 @@ def update() -> None:
     from babel.messages.pofile import read_po, write_po
 
     extract(POT)
-    with POT.open("rb") as fh:
-        template = read_po(fh)
     for lang in LANGUAGES:
         po = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
         if not po.exists():
             _pybabel("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", lang, "--no-wrap")
+        # A fresh template per language: Catalog.update() inserts the template's own Message
+        # objects for new msgids, so restoring a translation below would otherwise write it
+        # into the template and leak it into every later language (French "Supprimer" in
+        # the German catalog).
+        with POT.open("rb") as fh:
+            template = read_po(fh)
         with po.open("rb") as fh:
             catalog = read_po(fh, locale=lang)
         remembered = dict(catalog.obsolete)

@@ -24,6 +24,7 @@ from app.articles.models import KINDS, Article
 from app.comments import services as comments
 from app.extensions import db, limiter
 from app.i18n import current_lang
+from app.urls import carried_args
 
 INVALID_FORM = 422
 
@@ -112,7 +113,7 @@ def show(article_id: int, slug: str):
     canonical = article.best_version(current_lang()).slug
     if slug != canonical:
         target = url_for("articles.show", article_id=article.id, slug=canonical,
-                         **request.args.to_dict())
+                         **carried_args("article_id", "slug"))
         return redirect(target, code=301)
     return render_article(article)
 

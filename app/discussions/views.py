@@ -19,6 +19,7 @@ from app.discussions.models import Discussion
 from app.extensions import db, limiter
 from app.i18n import current_lang
 from app.timeutil import select_timezone
+from app.urls import carried_args
 
 
 def _is_moderator() -> bool:
@@ -84,7 +85,8 @@ def new():
 def show(discussion_id: int, slug: str | None):
     d = _load_or_404(discussion_id)
     if slug != d.slug:
-        return redirect(discussions.discussion_url(d, **request.args.to_dict()), 301)
+        return redirect(discussions.discussion_url(d, **carried_args("discussion_id", "slug")),
+                        301)
     # Visitors get no form: building one would put a CSRF token in their session,
     # set a cookie and make the page uncacheable for everyone who is not logged in.
     form = ReplyForm() if current_user.is_authenticated else None

@@ -6,6 +6,8 @@ never by email. Articles use the version in the feed's language where one exists
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -20,6 +22,14 @@ from app.i18n import current_lang
 feeds_bp = Blueprint("feeds", __name__, url_prefix="/<lang:lang>/feeds")
 
 FEED_SIZE = 50
+
+# XML 1.0 cannot hold most C0 controls (nor U+FFFE/U+FFFF): feedgen refuses them, and a
+# member's title with a stray \x0c would take the whole feed down. Plain text loses nothing.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(value: str | None) -> str:
+    return _NOT_XML.sub("", value or "")
 
 
 def _new_feed(feed_id: str, title: str, page_url: str, self_url: str, language: str):  # noqa: ANN202
@@ -65,11 +75,11 @@ def articles():
         link = _external(article_url(a, lang))
         entry = fg.add_entry()
         entry.id(link.split("#")[0])
-        entry.title(v.title)
+        entry.title(_xml_text(v.title))
         entry.link(href=link)
-        entry.summary(v.summary or "")
+        entry.summary(_xml_text(v.summary))
         if a.author is not None:
-            entry.author({"name": a.author.name})
+            entry.author({"name": _xml_text(a.author.name)})
         published = a.published_at or a.created_at
         changed = max(published, v.updated_at or published)
         entry.published(published)
@@ -98,11 +108,11 @@ def discussions():
         link = url_for("discussions.show", discussion_id=d.id, slug=d.slug, _external=True)
         entry = fg.add_entry()
         entry.id(link)
-        entry.title(d.title)
+        entry.title(_xml_text(d.title))
         entry.link(href=link)
-        entry.summary(d.summary or "")
+        entry.summary(_xml_text(d.summary))
         if d.author is not None:
-            entry.author({"name": d.author.name})
+            entry.author({"name": _xml_text(d.author.name)})
         entry.published(d.created_at)
         entry.updated(d.updated_at or d.created_at)
         updated.append(d.updated_at or d.created_at)

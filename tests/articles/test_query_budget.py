@@ -67,7 +67,7 @@ def test_article_page_with_200_comments_and_10_versions(client, make_user, login
 
     n_visitor, html = _page_queries(client, url)
     assert html.count('class="comment"') == 200
-    assert "200 comments" in html
+    assert "200 commentaires" in html  # the /fr/ page
     assert n_visitor <= BUDGET, n_visitor
 
     login(commenters[3])

@@ -87,8 +87,9 @@ def test_fallback_notice_links_and_hreflang(client, make_user, make_article, add
     add_version(article.id, anna, "de", "Lernzirkel in Bibliotheken")
     page = follow(client, client.get(f"/es/articles/{article.id}"))
     assert page.status_code == 200
-    assert "not available in" in page.text
-    assert "This document is also available in other languages. Please select one below." \
+    # The /es/ page speaks Spanish.
+    assert "no está disponible en español" in page.text
+    assert "Este documento también está disponible en otros idiomas. Elige uno a continuación." \
         in page.text
     versions = page.text.split('class="version-list"')[1].split("</ul>")[0]
     assert f'href="/de/articles/{article.id}-lernzirkel-in-bibliotheken"' in versions
@@ -99,7 +100,7 @@ def test_fallback_notice_links_and_hreflang(client, make_user, make_article, add
     assert hreflangs == {"de", "en", "x-default"}
     de = follow(client, client.get(f"/de/articles/{article.id}"))
     assert "Lernzirkel in Bibliotheken" in de.text
-    assert "not available in" not in de.text
+    assert "nicht auf Deutsch verfügbar" not in de.text
 
 
 def test_wrong_or_missing_slug_redirects_301(client, make_user, make_article, add_version):
@@ -134,7 +135,7 @@ def test_outdated_flag_appears_and_clears(client, make_user, login, make_article
     article = make_article(anna, body=EN_BODY)
     add_version(article.id, marie, "fr", "Cercles d'apprentissage")
     fr_url = f"/fr/articles/{article.id}"
-    assert "may be outdated" not in follow(client, client.get(fr_url)).text
+    assert "peut-être plus à jour" not in follow(client, client.get(fr_url)).text
 
     login(anna)
     r = client.post(f"/en/articles/{article.id}/edit", data={
@@ -145,7 +146,7 @@ def test_outdated_flag_appears_and_clears(client, make_user, login, make_article
     })
     assert r.status_code == 302
     page = follow(client, client.get(fr_url)).text
-    assert "This version may be outdated" in page
+    assert "Cette version n’est peut-être plus à jour" in page  # the /fr/ page
     en = follow(client, client.get(f"/en/articles/{article.id}")).text
     assert "This version may be outdated" not in en
     assert "may be outdated" in en  # the French link in the version list is flagged
@@ -166,7 +167,7 @@ def test_outdated_flag_appears_and_clears(client, make_user, login, make_article
         "title": "Cercles d'apprentissage", "summary": "",
         "body": "<p>Les cercles se réunissent chaque semaine, aussi en ligne.</p>"})
     assert r.status_code == 302
-    assert "may be outdated" not in follow(client, client.get(fr_url)).text
+    assert "peut-être plus à jour" not in follow(client, client.get(fr_url)).text
 
 
 def test_editing_metadata_only_does_not_mark_outdated(client, make_user, login, make_article,

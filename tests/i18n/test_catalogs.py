@@ -44,6 +44,9 @@ def test_the_extraction_finds_every_kind_of_marker(fresh_template):
     assert "Wrong username, email or password." in ids  # gettext in a view
     assert "Username or email" in ids  # lazy_gettext (_l) in a form
     assert "Page not found" in ids  # _l in the error table
+    # Macros live in app/templates/_macros/, a directory pybabel skips by default.
+    assert "Post comment" in ids
+    assert "Page %(page)d of %(pages)d" in ids
     plural = [m for m in fresh_template if m.id and m.pluralizable]
     assert any(m.id[0] == "%(num)d unread" for m in plural)  # ngettext in a template
 
@@ -75,6 +78,28 @@ def test_trans_blocks_and_js_are_extracted(tmp_path):
     assert "One apple" in found
     assert "Copied" in found
     assert "Vendor string" not in found
+
+
+def test_update_brings_back_each_languages_own_obsolete_translation(tmp_path, monkeypatch):
+    """A msgid that reappears gets that catalog's old translation, never another language's."""
+    translations = _script("translations")
+    header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    pot = tmp_path / "messages.pot"
+    pot.write_text(header + 'msgid "Delete"\nmsgstr ""\n', encoding="utf-8")
+    old = {"fr": "Supprimer", "de": "Löschen", "nl": None}
+    for lang, text in old.items():
+        po = tmp_path / lang / "LC_MESSAGES" / "messages.po"
+        po.parent.mkdir(parents=True)
+        body = f'#~ msgid "Delete"\n#~ msgstr "{text}"\n' if text else ""
+        po.write_text(header + body, encoding="utf-8")
+    monkeypatch.setattr(translations, "TRANSLATIONS", tmp_path)
+    monkeypatch.setattr(translations, "POT", pot)
+    monkeypatch.setattr(translations, "LANGUAGES", list(old))
+    monkeypatch.setattr(translations, "extract", lambda output=pot: output)
+    translations.update()
+    for lang, text in old.items():
+        with (tmp_path / lang / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+            assert read_po(fh, locale=lang)["Delete"].string == (text or ""), lang
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

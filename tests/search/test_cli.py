@@ -1,0 +1,87 @@
+"""`flask search rebuild | sync | check`, and /healthz's view of the index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import text
+
+from app.extensions import db
+from app.search.store import current_dir, open_index
+
+
+def test_check_detects_a_document_deleted_by_hand(app, make_article, make_discussion):
+    article = make_article("Sign language for beginners")
+    make_discussion("Signing at work")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["search", "check"]).exit_code == 0
+
+    writer = open_index(Path(app.config["SEARCH_INDEX_DIR"])).writer()
+    writer.delete_by_term("id", f"article:{article.id}:en")
+    writer.commit()
+    result = runner.invoke(args=["search", "check"])
+    assert result.exit_code == 1
+    assert f"missing: 1: article:{article.id}:en" in result.output
+
+    fixed = runner.invoke(args=["search", "check", "--fix"])
+    assert "Queued and synced 1" in fixed.output
+    assert runner.invoke(args=["search", "check"]).exit_code == 0
+
+
+def test_check_detects_stale_and_extra_documents(app, make_article, make_discussion):
+    article = make_article("Sewing repair cafe")
+    d = make_discussion("Repair cafes near you")
+    # Raw SQL skips the ORM and therefore the outbox: the index drifts.
+    db.session.execute(text("UPDATE article_translations SET title = 'Mending cafe'"))
+    db.session.execute(text("UPDATE discussions SET hidden_at = CURRENT_TIMESTAMP"))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["search", "check"])
+    assert result.exit_code == 1
+    assert f"stale: 1: article:{article.id}:en" in result.output
+    assert f"extra: 1: discussion:{d.id}" in result.output
+
+
+def test_rebuild_swaps_in_a_complete_new_index(app, make_article, make_comment, find):
+    article = make_article("Bookbinding", versions={"fr": ("Reliure", "Livres")})
+    make_comment("Bookbinding with kids", article=article)
+    root = Path(app.config["SEARCH_INDEX_DIR"])
+    before = current_dir(root)
+    # Drift on purpose, then rebuild from the database.
+    writer = open_index(root).writer()
+    writer.delete_by_term("group", f"article:{article.id}")
+    writer.commit()
+    assert len(find("bookbinding")) == 1
+
+    result = app.test_cli_runner().invoke(args=["search", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "Indexed 3 documents" in result.output
+    assert current_dir(root) != before
+    assert len(find("bookbinding")) == 2 and len(find("reliure")) == 1
+    assert app.test_cli_runner().invoke(args=["search", "check"]).exit_code == 0
+
+
+def test_rebuild_with_several_processes(app, make_article, find):
+    for i in range(30):
+        make_article(f"Ceramics lesson {i}", "Clay and glaze.")
+    result = app.test_cli_runner().invoke(args=["search", "rebuild", "--procs", "2"])
+    assert result.exit_code == 0, result.output
+    assert "Indexed 30 documents" in result.output
+    assert len(find("ceramics")) == 20  # one page
+    assert app.test_cli_runner().invoke(args=["search", "check"]).exit_code == 0
+
+
+def test_sync_drains_the_outbox(app, make_discussion):
+    from app.search.outbox import OUTBOX
+
+    d = make_discussion("Quilting bee")
+    db.session.execute(OUTBOX.insert().values(kind="discussion", key=str(d.id), op="upsert",
+                                              created_at=d.created_at))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["search", "sync"])
+    assert result.exit_code == 0 and "Processed 1 outbox rows" in result.output
+
+
+def test_healthz_reports_the_index(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json()["search_index"] == "ok"

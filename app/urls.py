@@ -30,3 +30,12 @@ def carried_args(*route_args: str) -> dict[str, str]:
     """
     reserved = {"lang", *route_args}
     return {k: v for k, v in request.args.items() if k not in reserved and not k.startswith("_")}
+
+
+MAX_PAGE = 100_000  # far past any real list; keeps OFFSET inside a 64-bit integer
+
+
+def page_arg(name: str = "page") -> int:
+    """The ?page= number, clamped to 1..MAX_PAGE ("abc", "-1", "10**20" never fail)."""
+    value = request.args.get(name, 1, type=int) or 1
+    return min(max(value, 1), MAX_PAGE)

@@ -9,6 +9,7 @@ from app.auth import services as accounts
 from app.auth.models import User
 from app.extensions import db
 from app.permissions import admin_required
+from app.urls import page_arg
 
 PER_PAGE = 25
 
@@ -17,7 +18,7 @@ PER_PAGE = 25
 @admin_required
 def users():
     q = request.args.get("q", "").strip()[:100]
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_arg()
     stmt = select(User).order_by(User.created_at.desc(), User.id.desc())
     if q:
         like = f"%{q.lower()}%"
@@ -25,7 +26,7 @@ def users():
             or_(func.lower(User.username).like(like), User.email.like(like),
                 func.lower(User.display_name).like(like))
         )
-    pagination = db.paginate(stmt, page=max(page, 1), per_page=PER_PAGE, error_out=False)
+    pagination = db.paginate(stmt, page=page, per_page=PER_PAGE, error_out=False)
     return render_template("admin/users.html", members=pagination, q=q,
                            role_form=RoleForm(), active_form=ActiveForm())
 

@@ -24,7 +24,7 @@ from app.articles.models import KINDS, Article
 from app.comments import services as comments
 from app.extensions import db, limiter
 from app.i18n import current_lang
-from app.urls import carried_args
+from app.urls import carried_args, page_arg
 
 INVALID_FORM = 422
 
@@ -42,10 +42,7 @@ def get_article(article_id: int, *, manage: bool = False) -> Article:
 
 
 def _page_arg() -> int:
-    try:
-        return max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        return 1
+    return page_arg()
 
 
 # -- list ------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from app.discussions.models import Discussion
 from app.extensions import db, limiter
 from app.i18n import current_lang
 from app.timeutil import select_timezone
-from app.urls import carried_args
+from app.urls import carried_args, page_arg
 
 
 def _is_moderator() -> bool:
@@ -48,7 +48,7 @@ def index():
         "theme": theme if theme in current_app.config["THEMES"] else "",
         "tag": tag,
     }
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_arg()
     stmt = discussions.list_query(include_hidden=_is_moderator(), **filters)
     pagination = db.paginate(stmt, page=page, per_page=discussions.PER_PAGE, error_out=False)
     themes = discussions.themes_of([d.id for d in pagination.items])
@@ -102,7 +102,7 @@ def _render_show(d: Discussion, form: ReplyForm | None, status: int = 200):  # n
     from app.notifications.services import is_subscribed
 
     include_hidden = _is_moderator()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_arg()
     replies = discussions.replies_page(d, page, include_hidden)
     latest_id = discussions.latest_reply_id(d, include_hidden)
     subscribed = current_user.is_authenticated and is_subscribed(

@@ -101,8 +101,23 @@ def _visible_to(user: User, item: Article | Comment | Discussion) -> bool:
     if isinstance(item, Article):
         return item.is_visible or item.author_id == user.id
     if isinstance(item, Comment):
-        return item.is_visible
+        if not item.is_visible:
+            return False
+        # A comment is only as visible as the article or discussion it sits under.
+        if item.article_id is not None:
+            parent = db.session.get(Article, item.article_id)
+        else:
+            parent = db.session.get(Discussion, item.discussion_id)
+        return parent is not None and _visible_to(user, parent)
     return item.hidden_at is None
+
+
+def visible_target(user: User, target_type: str, target_id: int):  # noqa: ANN201
+    """The article, comment or discussion if `user` may see it, else None."""
+    item = load_target(target_type, target_id)
+    if item is None or not _visible_to(user, item):
+        return None
+    return item
 
 
 # -- reports -------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from app.moderation import services as moderation
 from app.moderation.forms import ReportForm, ResolveReportForm, ReviewForm
 from app.moderation.models import Report
 from app.permissions import moderator_required
-from app.urls import safe_next
+from app.urls import page_arg, safe_next
 
 
 def _get_or_404(model, object_id: int):  # noqa: ANN001, ANN202
@@ -49,7 +49,7 @@ def _render_index(review_errors: dict[int, str] | None = None, status: int = 200
 @bp.route("/log")
 @moderator_required
 def log():
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_arg()
     pagination = db.paginate(moderation.action_log_query(), page=page,
                              per_page=moderation.LOG_PER_PAGE, error_out=False)
     targets = moderation.describe_targets(
@@ -67,7 +67,10 @@ def report():
         form.target_id.data = request.args.get("target_id", type=int)
         form.next.data = request.args.get("next", "")
     target = None
-    if form.target_type.data in ("article", "comment", "discussion") and form.target_id.data:
+    if (form.target_type.data in ("article", "comment", "discussion") and form.target_id.data
+            and moderation.visible_target(current_user, form.target_type.data,
+                                          form.target_id.data) is not None):
+        # Only what this member may see is described (never a draft's title).
         target = moderation.describe_targets(
             [(form.target_type.data, form.target_id.data)], current_lang()
         ).get((form.target_type.data, form.target_id.data))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,13 +11,13 @@ from app.i18n import current_lang
 from app.notifications import bp
 from app.notifications import services as notifications
 from app.notifications.forms import SubscriptionForm
-from app.urls import safe_next
+from app.urls import page_arg, safe_next
 
 
 @bp.route("")
 @login_required
 def index():
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_arg()
     pagination, items = notifications.notifications_page(current_user.id, page, current_lang())
     # Seeing a notification is reading it: mark the ones on this page, and only the
     # member's own (the query above is already limited to them).

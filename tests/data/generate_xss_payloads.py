@@ -118,7 +118,8 @@ HANDWRITTEN = [
     '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
     "<form><math><mtext></form><form><mglyph><style></math><img src onerror=alert(1)>",
     "<svg><p><style><img src=x onerror=alert(1)></style></p></svg>",
-    '<svg><foreignObject><iframe srcdoc="<script>alert(1)</script>"></iframe></foreignObject></svg>',
+    '<svg><foreignObject><iframe srcdoc="<script>alert(1)</script>"></iframe>'
+    "</foreignObject></svg>",
     "<math><maction actiontype=statusline xlink:href=javascript:alert(1)>x</maction></math>",
     "<svg><use href=\"data:image/svg+xml,<svg id='x' xmlns='http://www.w3.org/2000/svg'>"
     "<image href='1' onerror='alert(1)' /></svg>#x\" /></svg>",

@@ -146,17 +146,6 @@ def test_reports_on_things_one_cannot_see_are_refused(client, world):
                        "reason": "Probing for hidden items"})
 
 
-HOLE_REPORT_LEAK = (
-    "HOLE (app/moderation/views.py report(), ~line 75, and services.describe_targets): the "
-    "report page describes any target by id: its `hidden` flag only reflects hidden_at, so "
-    "drafts, articles in review and replies in hidden discussions show their title and an "
-    "excerpt to any member (GET, and the 422 re-render of a refused POST). Fix: decide with "
-    "moderation._visible_to(current_user, load_target(...)) (and, for a comment, its article "
-    "or discussion) before describing the target; 404 otherwise."
-)
-
-
-@pytest.mark.xfail(strict=True, reason=HOLE_REPORT_LEAK)
 def test_the_report_page_does_not_describe_what_one_cannot_see(client, world):
     from app.comments.services import post_comment
     from app.discussions.models import Discussion

@@ -345,3 +345,13 @@ def test_reset_email_carries_the_display_name_as_plain_text(app, client, world):
                        for name in names)
         assert "<script" not in message.as_string().split("\n\n")[0]
     assert greeted == len(files), "every email greets its member by display name, verbatim"
+
+
+def test_the_search_date_notice_escapes_the_visitors_value(client):
+    """Regression: the notice was a lazy_gettext string formatted with the raw value, and
+    flask_babel's LazyString.__html__ skips escaping (reflected XSS through ?from=)."""
+    response = client.get("/en/search", query_string={"q": "x", "from": "<script src=//a.b>",
+                                                      "to": "<img src=x onerror=alert(1)>"})
+    html = response.get_data(as_text=True)
+    assert "&lt;script src=//a.b&gt;" in html
+    assert not html_problems(html, "search notice")

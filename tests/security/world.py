@@ -151,15 +151,16 @@ def db_snapshot() -> dict[str, list[tuple]]:
     snap = {}
     for table in db.metadata.sorted_tables:
         rows = db.session.execute(text(f'SELECT * FROM "{table.name}"')).all()
-        snap[table.name] = sorted((tuple(map(repr, r)) for r in rows))
+        snap[table.name] = sorted(tuple(map(repr, r)) for r in rows)
     return snap
 
 
 def index_snapshot() -> tuple[int, dict[str, str], list[str]]:
     """(document count, {doc id: stamp}, ids found for the marker word) after a full drain."""
+    from flask import current_app
+
     from app.search.outbox import index_root
     from app.search.store import open_index
-    from flask import current_app
 
     facade.sync(wait=5)
     ix = open_index(index_root(current_app))

@@ -173,6 +173,25 @@ def plan_updates(session: Session, entries: list[tuple[str, str, str]]) -> _Plan
     return plan
 
 
+def _abandon(writer: Any) -> None:
+    """Cancel a failed writer and, whatever cancel() does, let go of Whoosh's lock.
+
+    Whoosh's cancel() can itself raise after a half-done commit, which would leave
+    the WRITELOCK held by this process for good.
+    """
+    try:
+        writer.cancel()
+    except Exception:  # noqa: BLE001
+        log.exception("search: cancelling a failed index writer failed")
+    lock = getattr(writer, "writelock", None)
+    if lock is not None and getattr(lock, "locked", False):
+        try:
+            lock.release()
+        except Exception:  # noqa: BLE001
+            log.exception("search: releasing the index write lock failed")
+    writer.is_closed = True
+
+
 def _drain_locked(
     engine: Engine, root: Path, deadline: float | None, batch_size: int
 ) -> tuple[int, bool]:
@@ -189,17 +208,17 @@ def _drain_locked(
                 return processed, False
             plan = plan_updates(session, [(r.kind, r.key, r.op) for r in rows])
         # Whoosh's own lock inside the directory is free: writers all hold ours first.
-        writer = ix.writer(timeout=5.0)
+        writer = ix.writer(timeout=0.5)
         try:
             for fieldname, text in plan.delete_terms:
                 writer.delete_by_term(fieldname, text)
             for doc in plan.docs.values():
                 writer.add_document(**doc)
             # Inside the try: a failed commit must release Whoosh's WRITELOCK too, or
-            # every later drain in this process waits for it (5 s per request) forever.
+            # every later drain in this process waits for it on every request.
             writer.commit()
         except BaseException:
-            writer.cancel()
+            _abandon(writer)
             raise
         # Only now, with the index committed, are the rows done: a crash before this
         # line leaves them for the next drain (re-indexing twice is harmless).

@@ -129,6 +129,7 @@ def register_extensions(app: Flask) -> None:
 
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=select_timezone)
     from app import models  # noqa: F401  (every model registered on the metadata)
+    _install_db_guards()
     from app.auth.services import configure_login
 
     configure_login(app)
@@ -144,6 +145,22 @@ def register_extensions(app: Flask) -> None:
     from app.templating import init_templating
 
     init_templating(app)
+
+
+_DB_GUARDS: list[bool] = []
+
+
+def _install_db_guards() -> None:
+    """Session-wide listeners, installed once per process (they are global to Session)."""
+    if _DB_GUARDS:
+        return
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from app.db_types import strip_nul_bytes
+
+    event.listen(Session, "before_flush", strip_nul_bytes)
+    _DB_GUARDS.append(True)
 
 
 def register_blueprints(app: Flask) -> None:

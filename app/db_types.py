@@ -45,3 +45,20 @@ def render_item(type_, obj, autogen_context):  # noqa: ANN001, ANN201
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def strip_nul_bytes(session, flush_context, instances) -> None:  # noqa: ANN001
+    """before_flush: drop NUL characters from text columns.
+
+    PostgreSQL refuses them in text ("cannot contain NUL (0x00) bytes") and a member's
+    stray NUL must not turn a save into a 500; SQLite would store them. Nothing
+    legitimate is lost: NUL is never meaningful in user text.
+    """
+    from sqlalchemy import inspect as sa_inspect
+
+    for obj in list(session.new) + list(session.dirty):
+        mapper = sa_inspect(obj).mapper
+        for attr in mapper.column_attrs:
+            value = getattr(obj, attr.key, None)
+            if isinstance(value, str) and "\x00" in value:
+                setattr(obj, attr.key, value.replace("\x00", ""))

@@ -70,6 +70,22 @@ def finish_request(response: Response) -> Response:
     return response
 
 
+def drop_nul_characters() -> None:
+    """NUL is never meaningful in text, and PostgreSQL refuses it in any query
+    parameter ("cannot contain NUL (0x00) bytes"): drop it from the query string and
+    form fields before any view sees them, so such input is treated like any other."""
+    from werkzeug.datastructures import ImmutableMultiDict
+
+    for name in ("args", "form"):
+        values = getattr(request, name)
+        if any("\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
+            cleaned = ImmutableMultiDict(
+                [(k.replace("\x00", ""), v.replace("\x00", ""))
+                 for k, v in values.items(multi=True)]
+            )
+            setattr(request, name, cleaned)  # werkzeug caches these per request
+
+
 def register(app: Flask) -> None:
     if app.config.get("BEHIND_PROXY"):
         # One proxy in front (nginx, a load balancer): trust its X-Forwarded-* once.
@@ -80,3 +96,4 @@ def register(app: Flask) -> None:
     # after_request hooks run in reverse order: inserted first, this one runs last and
     # logs the final status and headers (X-Cache from the page cache included).
     app.after_request_funcs.setdefault(None, []).insert(0, finish_request)
+    app.before_request(drop_nul_characters)

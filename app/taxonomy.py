@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from slugify import slugify
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column
@@ -80,3 +81,21 @@ def get_or_create_tags(names: list[str]) -> list[Tag]:
             db.session.add(tag)
         tags.append(tag)
     return tags
+
+
+THEME_LABELS = {
+    "learning-environments": _l("Learning environments"),
+    "support-for-learners": _l("Support for learners"),
+    "quality": _l("Quality"),
+    "policy": _l("Policy"),
+    "life-skills": _l("Life skills"),
+}
+
+
+def theme_label(theme: str) -> str:
+    """A configured theme's name; themes added by configuration fall back to their slug."""
+    label = THEME_LABELS.get(theme)
+    if label is not None:
+        return str(label)
+    text = theme.replace("-", " ").strip()
+    return text[:1].upper() + text[1:]

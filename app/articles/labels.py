@@ -1,8 +1,10 @@
-"""Translated names for article kinds, statuses and the configured themes."""
+"""Translated names for article kinds and statuses (themes: app.taxonomy.theme_label)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+
+from app.taxonomy import theme_label  # noqa: F401  (articles' views and forms use it from here)
 
 KIND_LABELS = {
     "blog": _l("Blog post"),
@@ -18,27 +20,9 @@ STATUS_LABELS = {
     "rejected": _l("Rejected"),
 }
 
-THEME_LABELS = {
-    "learning-environments": _l("Learning environments"),
-    "support-for-learners": _l("Support for learners"),
-    "quality": _l("Quality"),
-    "policy": _l("Policy"),
-    "life-skills": _l("Life skills"),
-}
-
-
 def kind_label(kind: str) -> str:
     return str(KIND_LABELS.get(kind, kind))
 
 
 def status_label(status: str) -> str:
     return str(STATUS_LABELS.get(status, status))
-
-
-def theme_label(theme: str) -> str:
-    """A configured theme's name; themes added by configuration fall back to their slug."""
-    label = THEME_LABELS.get(theme)
-    if label is not None:
-        return str(label)
-    text = theme.replace("-", " ").strip()
-    return text[:1].upper() + text[1:]

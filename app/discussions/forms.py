@@ -54,7 +54,7 @@ class DiscussionForm(FlaskForm):
         self.language.choices = [
             (code, language_name(code)) for code in current_app.config["LANGUAGES"]
         ]
-        from app.discussions.labels import theme_label
+        from app.taxonomy import theme_label
 
         self.themes.choices = [(t, theme_label(t)) for t in current_app.config["THEMES"]]
 

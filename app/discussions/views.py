@@ -14,10 +14,10 @@ from app.comments import services as comments
 from app.discussions import bp
 from app.discussions import services as discussions
 from app.discussions.forms import DiscussionForm, ReplyForm
-from app.discussions.labels import theme_label
 from app.discussions.models import Discussion
 from app.extensions import db, limiter
 from app.i18n import current_lang
+from app.taxonomy import theme_label
 from app.timeutil import select_timezone
 from app.urls import carried_args, page_arg
 

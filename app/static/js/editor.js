@@ -36,6 +36,58 @@
     textarea.parentNode.removeChild(textarea);
   }
 
+  // Trix takes its toolbar buttons out of the Tab order (tabindex="-1") and acts on
+  // mousedown only, so without a mouse there were no lists, headings or quotes. The
+  // toolbar becomes one Tab stop (the WAI-ARIA toolbar pattern): arrow keys, Home and
+  // End move between its buttons, and Enter or Space presses one the way Trix's own
+  // keyboard shortcuts do, by sending the button a mousedown.
+  function toolbarButtons(toolbar) {
+    return Array.prototype.filter.call(
+      toolbar.querySelectorAll(".trix-button-row button"),
+      function (b) { return !b.disabled && b.offsetParent !== null; });
+  }
+
+  function makeStop(toolbar, button) {
+    var all = toolbar.querySelectorAll(".trix-button-row button");
+    for (var i = 0; i < all.length; i++) { all[i].tabIndex = all[i] === button ? 0 : -1; }
+  }
+
+  function keyboardToolbar(editor) {
+    var toolbar = editor.toolbarElement;
+    if (!toolbar || toolbar.hasAttribute("role")) { return; }
+    toolbar.setAttribute("role", "toolbar");
+    var labelledby = editor.getAttribute("aria-labelledby");
+    if (labelledby) { toolbar.setAttribute("aria-labelledby", labelledby); }
+    var first = toolbarButtons(toolbar)[0];
+    if (!first) { return; }
+    makeStop(toolbar, first);
+
+    toolbar.addEventListener("keydown", function (event) {
+      var buttons = toolbarButtons(toolbar);
+      var at = buttons.indexOf(event.target);
+      if (at < 0) { return; }  // the link dialog's own fields keep their keys
+      var moves = {ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: buttons.length - 1};
+      if (!Object.prototype.hasOwnProperty.call(moves, event.key)) { return; }
+      var to = moves[event.key];
+      event.preventDefault();
+      var next = buttons[(to + buttons.length) % buttons.length];
+      makeStop(toolbar, next);
+      next.focus();
+    });
+    // A click with detail 0 comes from the keyboard (a mouse click has had its mousedown).
+    toolbar.addEventListener("click", function (event) {
+      var button = event.target.closest ? event.target.closest(".trix-button-row button") : null;
+      if (!button || event.detail !== 0) { return; }
+      button.dispatchEvent(new MouseEvent("mousedown", { bubbles: true, cancelable: true }));
+    });
+    // Leaving the toolbar resets its stop to the first button, which is never disabled.
+    toolbar.addEventListener("focusout", function (event) {
+      if (!toolbar.contains(event.relatedTarget)) { makeStop(toolbar, first); }
+    });
+  }
+
+  document.addEventListener("trix-initialize", function (event) { keyboardToolbar(event.target); });
+
   function start() {
     var fields = document.querySelectorAll("textarea[data-rich-text]");
     for (var i = 0; i < fields.length; i++) { upgrade(fields[i]); }

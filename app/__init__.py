@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask
 
 from app import config as config_module
-from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.extensions import babel, csrf, db, init_migrate_lazily, limiter, login_manager
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -117,8 +117,8 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     from app.db_types import render_item
 
-    migrate.init_app(
-        app, db, directory=str(PROJECT_ROOT / "migrations"), compare_type=True,
+    init_migrate_lazily(
+        app, directory=str(PROJECT_ROOT / "migrations"), compare_type=True,
         render_item=render_item,
     )
     csrf.init_app(app)

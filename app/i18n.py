@@ -10,10 +10,10 @@ See docs/i18n.md for the catalog workflow.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, Request, current_app, g, has_request_context, request
 from werkzeug.routing import BaseConverter
 
 LANG_COOKIE = "agora_lang"
@@ -115,6 +115,12 @@ def language_name(code: str, in_language: str | None = None) -> str:
     """
     if in_language is None:
         return _native_name(code)
+    return _name_in(code, in_language)
+
+
+@lru_cache(maxsize=1024)
+def _name_in(code: str, in_language: str) -> str:
+    # Cached: CLDR data does not change, and Locale.parse builds a new Locale per call.
     try:
         return Locale.parse(code).get_display_name(in_language) or code
     except (ValueError, LookupError):
@@ -147,15 +153,28 @@ def lang_switch_url(code: str) -> str:
     language selector and the hreflang links call this 48 times a page, and a
     url_for per call was a measurable share of rendering.
     """
-    rule = request.url_rule
-    if request.endpoint and rule is not None and "lang" in rule.arguments:
-        path = request.path
-        current = path.lstrip("/").split("/", 1)
-        rest = current[1] if len(current) > 1 else ""
-        url = f"{request.script_root}/{code}/{rest}"
-        query = request.query_string.decode("latin-1")
-        return f"{url}?{query}" if query else url
-    return f"{request.script_root}/{code}/"
+    root, rest = _switch_parts(request._get_current_object())  # type: ignore[attr-defined]
+    return f"{root}/{code}/{rest}"
+
+
+def _switch_parts(req: Request) -> tuple[str, str]:
+    """(script root, what follows the language segment, query included): once per request.
+
+    Kept on the request object, not on `g`: a test's app context can outlive requests.
+    """
+    parts = getattr(req, "_agora_switch_parts", None)
+    if parts is None:
+        rest = ""
+        rule = req.url_rule
+        if req.endpoint and rule is not None and "lang" in rule.arguments:
+            current = req.path.lstrip("/").split("/", 1)
+            rest = current[1] if len(current) > 1 else ""
+            query = req.query_string.decode("latin-1")
+            if query:
+                rest = f"{rest}?{query}"
+        parts = (req.script_root, rest)
+        req._agora_switch_parts = parts  # type: ignore[attr-defined]
+    return parts
 
 
 JS_DIR = "static/js"

@@ -131,11 +131,29 @@ def unhide(comment_id: int):
 def comment_helpers() -> dict:
     """What the comment macros ask of every page (cheap: no queries)."""
     return {
-        "comment_can_edit": lambda c: services.can_edit(current_user, c),
-        "comment_can_delete": lambda c: services.can_delete(current_user, c),
+        # The member object itself, not the proxy: these run for every comment shown.
+        "comment_can_edit": lambda c: services.can_edit(current_user._get_current_object(), c),
+        "comment_can_delete": lambda c: services.can_delete(current_user._get_current_object(), c),
         "comment_report_url": _report_url,
+        "comment_action_urls": _action_urls,
         "comment_max_length": services.MAX_LENGTH,
     }
+
+
+_ID_MARK = 987654321  # stands for the comment id while the URL is built
+
+
+def _action_urls() -> dict[str, str]:
+    """{"edit": "/en/comments/%d/edit", ...}: one url_for per action and page.
+
+    The macros fill in each comment's id with `%`: a url_for per comment and action was
+    a measurable share of a member's article page, for URLs that differ only by the id.
+    """
+    urls = {}
+    for action in ("edit", "delete", "hide", "unhide"):
+        url = url_for(f"comments.{action}", comment_id=_ID_MARK).replace("%", "%%")
+        urls[action] = url.replace(str(_ID_MARK), "%d")
+    return urls
 
 
 def _report_url() -> str | None:

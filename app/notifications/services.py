@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, delete, event, func, insert, literal, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from app.articles.models import Article
@@ -39,9 +38,14 @@ def _insert_ignoring_duplicates(bind: Session | Connection, user_id: int, target
     values = {"user_id": user_id, "target_type": target_type, "target_id": target_id,
               "created_at": utcnow()}
     dialect = bind.dialect.name if isinstance(bind, Connection) else bind.get_bind().dialect.name
+    # Each dialect's module imported only where it runs (PostgreSQL's costs ~15 ms at start-up).
     if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
         stmt = postgresql.insert(Subscription).values(**values).on_conflict_do_nothing()
     elif dialect == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
         stmt = sqlite.insert(Subscription).values(**values).on_conflict_do_nothing()
     else:  # pragma: no cover  (only the two supported databases)
         raise NotImplementedError(dialect)

@@ -22,8 +22,12 @@ def index():
     # Seeing a notification is reading it: mark the ones on this page, and only the
     # member's own (the query above is already limited to them).
     notifications.mark_read(current_user.id, [i.notification.id for i in items if i.was_unread])
+    # Rendered before the commit (the unread badge already counts the marks): a commit
+    # expires every loaded object, and the template would then reload each notification
+    # and the member one query at a time.
+    html = render_template("notifications/index.html", pagination=pagination, items=items)
     db.session.commit()
-    return render_template("notifications/index.html", pagination=pagination, items=items)
+    return html
 
 
 @bp.route("/read", methods=["POST"])

@@ -8,9 +8,12 @@ shared database keeps its schema.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import uuid
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -110,3 +113,30 @@ def test_models_and_migrations_agree(scratch_app):
                 differences = compare_metadata(context, db.metadata)
         db.engine.dispose()
     assert differences == [], "models and migrations differ: ship a migration"
+
+
+def test_flask_db_command_upgrades_and_reports_the_head(scratch_app):
+    """`flask db ...` sets Flask-Migrate up on first use (create_app() no longer does)."""
+    runner = scratch_app.test_cli_runner()
+    result = runner.invoke(args=["db", "upgrade", "heads"])
+    assert result.exit_code == 0, result.output
+    assert _tables(scratch_app) == _model_tables()
+    result = runner.invoke(args=["db", "downgrade", "base"])
+    assert result.exit_code == 0, result.output
+    assert _tables(scratch_app) == set()
+    with scratch_app.app_context():
+        db.engine.dispose()
+
+
+LAZY_AT_START = ("alembic", "flask_migrate", "zxcvbn", "icalendar")
+
+
+def test_start_up_leaves_migration_and_rarely_used_libraries_unimported(tmp_path):
+    """Every worker imports the app: Alembic alone was ~40% of `import app`."""
+    probe = ("import sys, app; app.create_app(); "
+             f"print(sorted(m for m in {LAZY_AT_START!r} if m in sys.modules))")
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["AGORA_INSTANCE_PATH"] = str(tmp_path / "instance")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=Path(__file__).parents[2], env=env,
+                         capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.strip() == "[]"

@@ -73,14 +73,26 @@ def get_or_create_tags(names: list[str]) -> list[Tag]:
     if not names:
         return []
     existing = {t.name: t for t in db.session.scalars(db.select(Tag).where(Tag.name.in_(names)))}
-    tags = []
-    for name in names:
-        tag = existing.get(name)
-        if tag is None:
-            tag = Tag(name=name)
-            db.session.add(tag)
-        tags.append(tag)
-    return tags
+    missing = [name for name in dict.fromkeys(names) if name not in existing]
+    if missing:
+        _insert_tags(missing)
+        existing.update(
+            (t.name, t) for t in db.session.scalars(db.select(Tag).where(Tag.name.in_(missing)))
+        )
+    return [existing[name] for name in names]
+
+
+def _insert_tags(names: list[str]) -> None:
+    """Insert new tag names, skipping any another request created in the meantime (two
+    members saving the same new tag at once: the second used to get a 500)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    db.session.execute(
+        insert(Tag).values([{"name": name} for name in names])
+        .on_conflict_do_nothing(index_elements=["name"])
+    )
 
 
 THEME_LABELS = {

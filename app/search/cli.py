@@ -7,15 +7,16 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.search import facade
+from app.search.rebuild import LIMIT_MB
 
 search_cli = AppGroup("search", help="Maintain the full-text search index.")
 
 
 @search_cli.command("rebuild")
 @click.option("--procs", type=int, default=None,
-              help="Indexing processes (default: SEARCH_REBUILD_PROCS, 1).")
-@click.option("--limitmb", type=int, default=256, show_default=True,
-              help="Memory per indexing process before it spills a segment.")
+              help="Indexing processes (default: SEARCH_REBUILD_PROCS, or one per core up to 4).")
+@click.option("--limitmb", type=int, default=LIMIT_MB, show_default=True,
+              help="Memory per indexing process before it spills postings to disk.")
 def rebuild_command(procs: int | None, limitmb: int) -> None:
     """Rebuild the whole index from the database; search keeps working meanwhile."""
 

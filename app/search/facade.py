@@ -15,7 +15,7 @@ from typing import Any
 from flask import current_app
 
 from app.search.outbox import DrainResult, drain, index_root
-from app.search.rebuild import CheckReport, RebuildResult
+from app.search.rebuild import LIMIT_MB, CheckReport, RebuildResult
 from app.search.searching import Filters, SearchPage, run_search
 
 
@@ -61,7 +61,7 @@ def sync(wait: float = 0.0) -> DrainResult:
 def rebuild(
     progress: Callable[[int], AbstractContextManager[Any]] | None = None,
     procs: int | None = None,
-    limitmb: int = 256,
+    limitmb: int = LIMIT_MB,
 ) -> RebuildResult:
     from app.search.rebuild import rebuild as run
 

@@ -9,7 +9,7 @@ is analysed once per process (cached), then compared with the query's terms.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from markupsafe import Markup, escape
 from whoosh.support.charset import accent_map
@@ -26,13 +26,40 @@ def _term(fam: str, word: str) -> str | None:
     return tokens[0] if len(tokens) == 1 else None
 
 
+@cache
+def _one_to_one_fold() -> tuple[dict[int, str], re.Pattern[str]]:
+    """Lowercase-and-fold as a character-for-character table, and the characters it
+    cannot handle that way ("Æ" -> "ae", "İ" -> "i̇"): texts holding one of those take
+    the word-by-word path."""
+    table: dict[int, str] = {}
+    wider: list[str] = []
+    for code in range(0x10000):  # the Basic Multilingual Plane: every European script
+        ch = chr(code)
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        folded = ch.lower().translate(accent_map)
+        if len(folded) != 1:
+            wider.append(re.escape(ch))
+        elif folded != ch:
+            table[code] = folded
+    return table, re.compile("[" + "".join(wider) + "]")
+
+
 def _matches(text: str, fam: str, terms: frozenset[str]) -> list[tuple[int, int]]:
     if not terms:
         return []
     # Stemmers change a word's end, not its start: only words sharing a term's first
     # three (folded) letters can match, so only those are analysed.
     heads = tuple({t[:3] for t in terms})
+    table, wider = _one_to_one_fold()
     spans = []
+    if not wider.search(text):
+        # Fold the whole text once; offsets stay those of the original.
+        folded = text.translate(table)
+        for m in _WORD.finditer(text):
+            if folded.startswith(heads, m.start()) and _term(fam, m.group()) in terms:
+                spans.append((m.start(), m.end()))
+        return spans
     for m in _WORD.finditer(text):
         word = m.group()
         if word.lower().translate(accent_map).startswith(heads) and _term(fam, word) in terms:

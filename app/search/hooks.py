@@ -11,7 +11,7 @@ def init_search(app: Flask) -> None:
 
     app.config.setdefault("SEARCH_DRAIN_BUDGET", 0.5)
     app.config.setdefault("SEARCH_SYNC_INTERVAL", 2.0)
-    app.config.setdefault("SEARCH_REBUILD_PROCS", 1)
+    app.config.setdefault("SEARCH_REBUILD_PROCS", 0)  # 0: one per core, up to 4
     register_listeners()
     app.cli.add_command(search_cli)
 

@@ -265,7 +265,21 @@ def drain(
         if deadline is not None and time.monotonic() > deadline:
             result.remaining = True
             break
+    if result.processed:
+        _expire_cached_pages(app)
     return result
+
+
+def _expire_cached_pages(app: Flask) -> None:
+    """A search page cached before this drain may show a miss for what it just indexed:
+    the content's own commit expired the cache before the index had it."""
+    from app.cache import EXTENSION_KEY, bump_content_version
+
+    if EXTENSION_KEY in app.extensions:
+        try:
+            bump_content_version(app)
+        except Exception:  # noqa: BLE001  (a cache problem must not fail the drain)
+            log.exception("could not expire cached pages after indexing")
 
 
 def drain_quietly(app: Flask, budget: float | None = 0.5) -> DrainResult | None:

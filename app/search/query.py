@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from whoosh import fields, qparser
 from whoosh import query as wq
+from whoosh.reading import IndexReader
 from whoosh.support.charset import accent_map
 
 from app.search.schema import FAMILIES, analyzer, family, plain_analyzer, text_field, title_field
@@ -110,19 +111,38 @@ def clean(raw: str) -> tuple[str, list[str]]:
 
 # -- expansion over the real fields ---------------------------------------------------
 
-def _targets(fieldname: str, families: tuple[str, ...]) -> list[tuple[str, str]]:
+class Lexicon:
+    """What the index holds, so expansion leaves out fields and words it has not got.
+
+    A word searched in every language family is 32 term queries; against a real index
+    only a few of them exist, and Whoosh builds a union over whatever it is given.
+    Without a reader (tests of the parser alone) everything is kept.
+    """
+
+    def __init__(self, reader: IndexReader | None = None) -> None:
+        self.reader = reader
+        self.fields = set(reader.indexed_field_names()) if reader is not None else None
+
+    def has_field(self, name: str) -> bool:
+        return self.fields is None or name in self.fields
+
+    def has(self, name: str, word: str) -> bool:
+        return self.reader is None or (name, word) in self.reader
+
+
+def _targets(fieldname: str, families: tuple[str, ...], lex: Lexicon) -> list[tuple[str, str]]:
     """(real field, family) pairs a virtual text field searches."""
     pairs = [(title_field(f), f) for f in families]
     if fieldname == "text":
         pairs += [(text_field(f), f) for f in families]
-    return pairs
+    return [(name, fam) for name, fam in pairs if lex.has_field(name)]
 
 
 def _analyzed(fam: str, text: str) -> list[str]:
     return [t.text for t in analyzer(fam)(text)]
 
 
-def _expand_leaf(q: wq.Query, families: tuple[str, ...]) -> wq.Query | None:
+def _expand_leaf(q: wq.Query, families: tuple[str, ...], lex: Lexicon) -> wq.Query | None:
     name = getattr(q, "fieldname", None)
     boost = getattr(q, "boost", 1.0)
     if isinstance(q, wq.Every):
@@ -131,8 +151,10 @@ def _expand_leaf(q: wq.Query, families: tuple[str, ...]) -> wq.Query | None:
         out: list[wq.Query] = []
         if isinstance(q, wq.Phrase):
             phrase = " ".join(q.words)
-            for real, fam in _targets(name, families):
+            for real, fam in _targets(name, families, lex):
                 words = _analyzed(fam, phrase)
+                if not all(lex.has(real, w) for w in words):
+                    continue
                 if len(words) > 1:
                     out.append(wq.Phrase(real, words, slop=q.slop))
                 elif words:
@@ -141,21 +163,27 @@ def _expand_leaf(q: wq.Query, families: tuple[str, ...]) -> wq.Query | None:
             pattern = _fold(q.text)
             if len(pattern.strip("*?")) < 2:  # "a*" would expand to half the lexicon
                 return None
-            for real, _fam in _targets(name, families):
+            for real, _fam in _targets(name, families, lex):
                 out.append(type(q)(real, pattern))
         elif isinstance(q, wq.Term):
             stopped: set[str] = set()
-            for real, fam in _targets(name, families):
+            for real, fam in _targets(name, families, lex):
                 words = _analyzed(fam, q.text)
                 if not words:
                     stopped.add(fam)
-                out.extend(wq.Term(real, word) for word in words)
-            if stopped and out:
+                out.extend(wq.Term(real, word) for word in words if lex.has(real, word))
+            if not out:
+                # A stop word everywhere it could be is dropped, as the analyzers drop it;
+                # a word the index has not got matches nothing (nor does an AND with it).
+                return None if stopped else wq.NullQuery
+            if stopped:
                 # A stop word ("the") cannot be looked up in the languages that drop it:
                 # there it is satisfied by any document, without adding to the score.
                 langs = wq.Or([wq.Term("lang", fam) for fam in sorted(stopped)])
                 out.append(wq.ConstantScoreQuery(langs, score=0.0))
-        return wq.Or(out, boost=boost) if out else None
+        if not out:
+            return None
+        return wq.Or(out, boost=boost) if len(out) > 1 else out[0].with_boost(boost)
     if name == "author" and isinstance(q, (wq.Term, wq.Prefix, wq.Phrase)):
         if isinstance(q, wq.Phrase):
             return wq.Phrase("author", [_fold(w) for w in q.words])
@@ -167,23 +195,36 @@ def _expand_leaf(q: wq.Query, families: tuple[str, ...]) -> wq.Query | None:
     return None  # ranges, fuzzy terms and the like: not part of our syntax
 
 
-def expand(q: wq.Query, families: tuple[str, ...]) -> wq.Query | None:
+def expand(q: wq.Query, families: tuple[str, ...], lex: Lexicon | None = None) -> wq.Query | None:
+    lex = lex or Lexicon()
     if isinstance(q, wq.Not):
-        inner = expand(q.query, families)
-        return wq.Not(inner) if inner is not None else None
+        inner = expand(q.query, families, lex)
+        inner = inner.normalize() if inner is not None else None
+        # NOT a word the index lacks excludes nothing (Whoosh would make it match nothing).
+        return wq.Not(inner) if inner is not None and inner is not wq.NullQuery else None
     if isinstance(q, wq.BinaryQuery):
-        a, b = expand(q.a, families), expand(q.b, families)
-        if a is None:
-            return None if not isinstance(q, wq.Otherwise) else b
-        return type(q)(a, b) if b is not None else a
+        a, b = expand(q.a, families, lex), expand(q.b, families, lex)
+        if a is None or a is wq.NullQuery:
+            # The left side decides what matches, except in "a OTHERWISE b".
+            return (b if b is not None else a) if isinstance(q, wq.Otherwise) else a
+        if b is None or b is wq.NullQuery:
+            return wq.NullQuery if isinstance(q, wq.Require) and b is wq.NullQuery else a
+        return type(q)(a, b)
     if isinstance(q, wq.CompoundQuery):
-        parts = [p for p in (expand(s, families) for s in q.subqueries) if p is not None]
+        parts = [p for p in (expand(s, families, lex) for s in q.subqueries) if p is not None]
+        # Whoosh's normalize() drops a NullQuery from an AND; a word nowhere in the
+        # index must instead make the AND match nothing.
+        if isinstance(q, wq.And) and any(p is wq.NullQuery for p in parts):
+            return wq.NullQuery
         if not parts:
             return None
+        parts = [p for p in parts if p is not wq.NullQuery]
+        if not parts:
+            return wq.NullQuery
         return type(q)(parts, boost=q.boost) if len(parts) > 1 else parts[0]
     if q is wq.NullQuery:
         return None
-    return _expand_leaf(q, families)
+    return _expand_leaf(q, families, lex)
 
 
 def families_for(language: str | None) -> tuple[str, ...]:
@@ -195,7 +236,8 @@ def _count_leaves(q: wq.Query) -> int:
     return sum(1 for _ in q.leaves()) if not q.is_leaf() else 1
 
 
-def parse_user_query(raw: str, language: str | None = None) -> ParsedQuery:
+def parse_user_query(raw: str, language: str | None = None,
+                     reader: IndexReader | None = None) -> ParsedQuery:
     """Never raises: a malformed query is searched for its words, with a notice."""
     text, notices = clean(raw)
     if not text:
@@ -220,5 +262,7 @@ def parse_user_query(raw: str, language: str | None = None) -> ParsedQuery:
         notices.append(lazy_ngettext("Only the first %(num)d word of your search was used.",
                                      "Only the first %(num)d words of your search were used.",
                                      MAX_TERMS))
-    expanded = expand(parsed, families) if parsed is not wq.NullQuery else None
+    expanded = expand(parsed, families, Lexicon(reader)) if parsed is not wq.NullQuery else None
+    if expanded is not None:
+        expanded = expanded.normalize()
     return ParsedQuery(expanded, searched, notices)

@@ -11,8 +11,10 @@ from __future__ import annotations
 from functools import cache
 
 from whoosh import analysis, fields
-from whoosh.analysis import Analyzer
+from whoosh.analysis import Analyzer, CompositeAnalyzer
 from whoosh.support.charset import accent_map
+
+from app.search.analysis import CachedAnalyzer
 
 # Languages with a Whoosh Snowball stemmer and stop word list.
 STEMMED_LANGUAGES = (
@@ -30,8 +32,7 @@ def family(lang: str) -> str:
     return lang if lang in STEMMED_LANGUAGES else STD
 
 
-@cache
-def analyzer(fam: str) -> Analyzer:
+def _chain(fam: str) -> CompositeAnalyzer:
     """Tokenize, lowercase, drop stop words, stem; then fold accents.
 
     Folding after stemming lets the Snowball stemmers see the accents they rely on,
@@ -43,10 +44,20 @@ def analyzer(fam: str) -> Analyzer:
     return analysis.LanguageAnalyzer(fam) | analysis.CharsetFilter(accent_map)
 
 
+def _plain_chain(_key: str) -> CompositeAnalyzer:
+    return analysis.RegexTokenizer() | analysis.LowercaseFilter()
+
+
+@cache
+def analyzer(fam: str) -> Analyzer:
+    """The analyzer of family `fam` (see `_chain`), cached per word."""
+    return CachedAnalyzer(fam, _chain)
+
+
 @cache
 def plain_analyzer() -> Analyzer:
     """Words as typed (lowercased): the spelling dictionary and query-side tokenizing."""
-    return analysis.RegexTokenizer() | analysis.LowercaseFilter()
+    return CachedAnalyzer("plain", _plain_chain)
 
 
 def title_field(fam: str) -> str:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import FileIndex
+from whoosh.query import Term
 from whoosh.reading import EmptyReader, IndexReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
@@ -141,8 +142,25 @@ def open_index(root: Path, have_lock: bool = False) -> FileIndex:
 class _Slot:
     def __init__(self, gen: Path, searcher: Searcher) -> None:
         self.gen = gen
-        self.searcher = searcher
         self.lock = threading.Lock()
+        self.searcher = searcher
+
+    @property
+    def searcher(self) -> Searcher:
+        return self._searcher
+
+    @searcher.setter
+    def searcher(self, searcher: Searcher) -> None:
+        self._searcher = searcher
+        self._language_docs: dict[str, frozenset[int]] = {}
+
+    def language_docs(self, lang: str) -> frozenset[int]:
+        """Document numbers in language `lang`, computed once per searcher."""
+        docs = self._language_docs.get(lang)
+        if docs is None:
+            docs = frozenset(self._searcher.docs_for_query(Term("lang", lang)))
+            self._language_docs[lang] = docs
+        return docs
 
 
 _slots: OrderedDict[str, _Slot] = OrderedDict()
@@ -172,9 +190,21 @@ def searcher_slot(root: Path) -> _Slot:
             while len(_slots) > MAX_SLOTS:
                 _slots.popitem(last=False)
         elif not slot.searcher.up_to_date():
-            slot.searcher = _refreshed(slot.searcher, live)
+            slot.searcher = _refreshed_or_kept(slot.searcher, live)
         _slots.move_to_end(key)
         return slot
+
+
+def _refreshed_or_kept(searcher: Searcher, live: Path, attempts: int = 5) -> Searcher:
+    """`_refreshed`, tried again when a commit elsewhere removed a file between listing
+    the index and opening it (as Whoosh's own reader does); after that, the searcher
+    we have: a moment stale, never "unavailable". The next search tries again."""
+    for _ in range(attempts):
+        try:
+            return _refreshed(searcher, live)
+        except FileNotFoundError:
+            continue
+    return searcher
 
 
 def _refreshed(searcher: Searcher, live: Path) -> Searcher:

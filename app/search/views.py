@@ -7,6 +7,7 @@ from datetime import date
 from flask import current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 
+from app.cache import skip_page_cache
 from app.extensions import db
 from app.i18n import current_lang
 from app.search import bp, facade
@@ -61,6 +62,8 @@ def search():
     page = request.args.get("page", 1, type=int) or 1
     lang = current_lang()
     result = facade.search(q, page=page, lang=lang, filters=filters)
+    if not result.available:
+        skip_page_cache()  # "try again soon" must not be what visitors get for minutes
     result.notices[:0] = notices
     latest_articles, latest_discussions = ([], [])
     if not result.searched:

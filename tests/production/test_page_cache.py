@@ -375,3 +375,43 @@ def test_the_real_article_page_shows_a_new_comment_at_once(client, article, make
                            body_html="<p>Seen on the real page</p>"))
     db.session.commit()
     assert "Seen on the real page" in _fresh(client, url)
+
+
+def test_a_cached_search_miss_expires_when_the_item_is_indexed(app, client, make_user):
+    """The content's commit expires the cache before the index has the item (the drain
+    was deferred: another process held the index); the drain must expire it again."""
+    from app.search.outbox import drain, index_root
+    from app.search.store import IndexLock, ensure_index
+
+    url = "/en/search?q=zanzibarian"
+    author = make_user("writer")
+    ensure_index(index_root(app))
+    lock = IndexLock(index_root(app))
+    assert lock.acquire()
+    try:
+        db.session.add(Discussion(author_id=author.id, language="en", slug="zanzibarian-circles",
+                                  title="Zanzibarian reading circles",
+                                  body_html="<p>Meeting notes.</p>"))
+        db.session.commit()
+        assert "zanzibarian-circles" not in _warm(client, url)
+    finally:
+        lock.release()
+    assert drain(app, budget=None).processed == 1
+    assert "zanzibarian-circles" in _fresh(client, url)  # the result's link
+
+
+def test_search_unavailable_is_never_cached(app, client):
+    from app.search.outbox import index_root
+    from app.search.store import IndexLock
+
+    # No index yet and its lock held (a first rebuild): search says so, uncached.
+    lock = IndexLock(index_root(app))
+    assert lock.acquire()
+    try:
+        for _ in range(2):
+            response = client.get("/en/search?q=learning")
+            assert response.status_code == 200
+            assert "Search is unavailable for a moment" in response.get_data(as_text=True)
+            assert response.headers["X-Cache"] != "HIT"
+    finally:
+        lock.release()

@@ -169,3 +169,42 @@ def test_header_box_submits_q(client):
 
 def test_facade_filters_default(corpus, ctx):
     assert facade.search("tablets", filters=Filters()).total == 1
+
+
+# Expansion against the index keeps only the fields and words it holds; these pin the
+# semantics that must survive that pruning.
+
+def test_a_word_the_index_lacks_makes_an_and_match_nothing(corpus, find):
+    assert find("libraries zzyzxqv") == []
+    assert find("title:zzyzxqv") == []
+
+
+def test_not_a_word_the_index_lacks_excludes_nothing(corpus, find):
+    assert set(find("tablets NOT zzyzxqv")) == {corpus["b"]}
+    assert corpus["b"] in find("libraries AND NOT zzyzxqv")
+
+
+def test_or_with_a_word_the_index_lacks(corpus, find):
+    assert set(find("tablets OR zzyzxqv")) == {corpus["b"]}
+
+
+def test_stop_words_do_not_empty_a_search(corpus, find):
+    # "the" is an English stop word: it must neither match nothing nor be required.
+    assert corpus["b"] in find("the tablets")
+    assert corpus["b"] in find("tablets and the libraries")
+
+
+def test_phrase_with_a_word_the_index_lacks(corpus, find):
+    assert find('"reading zzyzxqv"') == []
+
+
+def test_expansion_leaves_out_fields_the_index_has_not_got(corpus, app, ctx):
+    from app.search.outbox import index_root
+    from app.search.query import parse_user_query
+    from app.search.store import searcher_slot
+
+    reader = searcher_slot(index_root(app)).searcher.reader()
+    pruned = str(parse_user_query("libraries", None, reader).query)
+    full = str(parse_user_query("libraries", None).query)
+    assert "text_en:librari" in pruned and "text_fi:" not in pruned
+    assert "text_fi:" in full  # without a reader, every family is searched

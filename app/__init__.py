@@ -139,6 +139,9 @@ def register_extensions(app: Flask) -> None:
     from app.cache import init_cache
 
     init_cache(app)
+    from app.member_cache import init_member_cache
+
+    init_member_cache(app)
     from app.assets import init_assets
 
     init_assets(app)

@@ -208,3 +208,14 @@ def test_expansion_leaves_out_fields_the_index_has_not_got(corpus, app, ctx):
     full = str(parse_user_query("libraries", None).query)
     assert "text_en:librari" in pruned and "text_fi:" not in pruned
     assert "text_fi:" in full  # without a reader, every family is searched
+
+
+def test_a_filter_nothing_passes_gives_nothing(corpus, find):
+    assert find("libraries", theme="policy") == []
+    assert find("libraries", theme="policy", sort="newest") == []
+
+
+def test_results_in_another_language_are_listed_once(corpus, find):
+    found = find("libraries", lang="de")  # no German document at all
+    assert len(found) == len(set(found)) and corpus["c_fr"] in found
+

@@ -173,6 +173,9 @@ def login(base: str, username: str, password: str) -> str:
     status, _h, _b = fetch(f"{base}/en/auth/login", data=form, jar=jar)
     if status not in (302, 303):
         raise RuntimeError(f"login POST answered {status} (expected a redirect)")
+    # Follow the redirect as a browser would: the first page after login gives the new
+    # session its CSRF secret (a new cookie), which the browser keeps from then on.
+    fetch(f"{base}/en/", jar=jar)
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 

@@ -102,3 +102,14 @@ proc_name = "agora"
 control_socket_disable = not os.environ.get("AGORA_CONTROL_SOCKET")
 if os.environ.get("AGORA_CONTROL_SOCKET"):
     control_socket = os.environ["AGORA_CONTROL_SOCKET"]
+
+
+def post_worker_init(worker) -> None:  # noqa: ANN001  (gunicorn's Worker)
+    """Open the search index before the worker's first request.
+
+    Otherwise the first search a new worker answers (after a start, a restart or a
+    crash) opens every segment first: 1.3-2.3 s seen under load.
+    """
+    from app.search.facade import warm_up
+
+    warm_up(worker.wsgi)

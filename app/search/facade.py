@@ -8,11 +8,12 @@ articles, versions, discussions, comments and member names in the same transacti
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app
 
 from app.search.outbox import DrainResult, drain, index_root
 from app.search.rebuild import LIMIT_MB, CheckReport, RebuildResult
@@ -86,5 +87,21 @@ def health() -> str:
     return "ok"
 
 
+def warm_up(app: Flask) -> bool:
+    """Open this process's searcher now, if there is an index (gunicorn's post_worker_init).
+    Never raises: a worker must start whatever state the index is in."""
+    from app.search.store import current_dir, searcher_slot
+
+    try:
+        root = index_root(app)
+        if current_dir(root) is None:
+            return False
+        searcher_slot(root)
+    except Exception:  # noqa: BLE001
+        logging.getLogger("agora.search").exception("could not open the search index early")
+        return False
+    return True
+
+
 __all__ = ["Filters", "SearchPage", "check", "delete", "health", "index", "rebuild", "search",
-           "sync"]
+           "sync", "warm_up"]

@@ -85,3 +85,26 @@ def test_healthz_reports_the_index(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json()["search_index"] == "ok"
+
+
+def test_a_gunicorn_worker_opens_the_index_before_its_first_request(app, ctx, make_article):
+    """gunicorn.conf.py's post_worker_init hook: the searcher exists before any search."""
+    import runpy
+    from types import SimpleNamespace
+
+    from app.search import store
+    from app.search.outbox import index_root
+
+    make_article("Learning circles", "Body.")  # an index now exists
+    store.forget_searcher(index_root(app))
+    config = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
+    config["post_worker_init"](SimpleNamespace(wsgi=app))
+    assert str(index_root(app)) in store._slots
+
+
+def test_warming_up_without_an_index_creates_nothing(app_factory, tmp_path):
+    from app.search.facade import warm_up
+
+    app = app_factory(SEARCH_INDEX_DIR=str(tmp_path / "no-index-yet"))
+    assert warm_up(app) is False
+    assert not (tmp_path / "no-index-yet").exists()

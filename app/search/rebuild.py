@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -51,13 +50,14 @@ class RebuildResult:
         return self.documents / self.seconds if self.seconds else 0.0
 
 
-# Documents per indexing process and segment. Whoosh sorts a segment's postings in
-# memory up to `limitmb`, then spills sorted runs to disk and merges them on commit,
-# which at 20,000 documents made indexing three times slower than in memory. So a
-# rebuild writes a segment every CHUNK_DOCS documents per process (~250 MB of postings)
-# and never merges: 100,000 documents make about 20 segments, which a search reads
-# side by side at little cost.
-CHUNK_DOCS = 5000
+# Text per indexing process and segment. Whoosh sorts a segment's postings in memory
+# up to `limitmb`, then spills sorted runs to disk and merges them on commit, which at
+# 20,000 documents made indexing three times slower than in memory. So a rebuild
+# commits a segment per process every CHUNK_CHARS characters of text (~5,000
+# documents of 300 words, ~250 MB of postings) and never merges. Counting text, not
+# documents, keeps short comments from making hundreds of small segments, which
+# every search would have to open and walk.
+CHUNK_CHARS = 10_000_000
 LIMIT_MB = 512
 
 
@@ -78,19 +78,18 @@ def _write_segments(ix: Any, docs: Iterator[dict[str, Any]], procs: int, limitmb
     """Add `docs` in chunks, one committed writer (a segment per process) per chunk."""
     count = 0
     docs = iter(docs)
-    while True:
-        chunk = islice(docs, procs * CHUNK_DOCS)
-        first = next(chunk, None)
-        if first is None:
-            return count
+    doc = next(docs, None)
+    while doc is not None:
         writer = _writer(ix, procs, limitmb)
-        added = 0
+        added = size = 0
         try:
-            for doc in chain([first], chunk):
+            while doc is not None and size < procs * CHUNK_CHARS:
                 writer.add_document(**doc)
+                size += _text_size(doc)
                 added += 1
                 if advance is not None and added % 200 == 0:
                     advance.update(200)
+                doc = next(docs, None)
         except BaseException:
             writer.cancel()
             raise
@@ -98,6 +97,11 @@ def _write_segments(ix: Any, docs: Iterator[dict[str, Any]], procs: int, limitmb
         count += added
         if advance is not None:
             advance.update(added % 200)
+    return count
+
+
+def _text_size(doc: dict[str, Any]) -> int:
+    return sum(len(v) for k, v in doc.items() if k.startswith(("title_", "text_", "spell")))
 
 
 def default_procs() -> int:

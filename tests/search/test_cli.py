@@ -108,3 +108,19 @@ def test_warming_up_without_an_index_creates_nothing(app_factory, tmp_path):
     app = app_factory(SEARCH_INDEX_DIR=str(tmp_path / "no-index-yet"))
     assert warm_up(app) is False
     assert not (tmp_path / "no-index-yet").exists()
+
+
+def test_rebuild_commits_a_segment_per_chunk_of_text_and_loses_nothing(
+        app, make_article, make_discussion, find, monkeypatch):
+    from app.search import rebuild
+
+    for i in range(6):
+        make_article(f"Chunked circle {i}", "Weekly learning circles in the library. " * 20)
+    make_discussion("Chunked discussion", "Short.")
+    monkeypatch.setattr(rebuild, "CHUNK_CHARS", 1500)  # ~2 articles per segment
+    result = app.test_cli_runner().invoke(args=["search", "rebuild", "--procs", "1"])
+    assert result.exit_code == 0, result.output
+    reader = open_index(Path(app.config["SEARCH_INDEX_DIR"])).reader()
+    assert len(list(reader.leaf_readers())) >= 3
+    assert len(find("chunked")) == 7
+    assert app.test_cli_runner().invoke(args=["search", "check"]).exit_code == 0

@@ -123,7 +123,10 @@ def _bump_after_member_change(response: Response) -> Response:
     """A state-changing request by a member may change what their own pages show
     (following, reporting, settings), through tables that do not bump the content
     version: bump it here, so every worker's member pages are rendered afresh."""
-    if request.method not in SAFE_METHODS and "_user_id" in session and _enabled(current_app):
+    # Refused requests (a bad token, a validation error) changed nothing: they must not
+    # let anyone keep every cache cold by posting junk.
+    if (request.method not in SAFE_METHODS and response.status_code < 400
+            and "_user_id" in session and _enabled(current_app)):
         get_cache().bump()
     return response
 

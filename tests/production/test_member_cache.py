@@ -145,3 +145,10 @@ def test_it_can_be_switched_off(app_factory, make_user, login, article):
     login(make_user("cleo"), member)
     for _ in range(3):
         assert member.get(_url(article)).headers.get("X-Cache") is None
+
+
+def test_a_refused_post_expires_nothing(anna, article):
+    _warm(anna, _url(article))
+    response = anna.post("/en/notifications/subscription", data={"target_type": "nonsense"})
+    assert response.status_code == 400
+    assert anna.get(_url(article)).headers["X-Cache"] == "HIT"

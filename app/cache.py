@@ -429,8 +429,15 @@ def _serve_cached() -> Response | None:
         return None
     if not _is_visitor(app):
         return None
-    key = _page_key()
-    version, entry = cache.backend.get_with_version(key)
+    return serve_stored(_page_key())
+
+
+def serve_stored(key: str) -> Response | None:
+    """The page stored under `key` if it is current (a HIT); else None, remembering
+    (key, version) in ``g.page_cache_slot`` so `store_page` can keep this render.
+    Shared by the visitors' cache and the member page cache (app/member_cache.py)."""
+    app = current_app
+    version, entry = get_cache(app).backend.get_with_version(key)
     if not version:
         return None  # the store is unreachable: render normally
     if isinstance(entry, PageEntry) and entry.version == version:
@@ -440,6 +447,16 @@ def _serve_cached() -> Response | None:
         return response
     g.page_cache_slot = (key, version)
     return None
+
+
+def store_page(app: Flask, response: Response, ttl: int) -> None:
+    """Keep `response` under the slot `serve_stored` remembered, without the headers
+    that belong to this one request (its cookies, id, date)."""
+    key, version = g.page_cache_slot
+    headers = [(k, v) for k, v in response.headers.items()
+               if k.lower() not in PER_REQUEST_HEADERS]
+    get_cache(app).backend.set(key, PageEntry(version, response.status_code, headers,
+                                              response.get_data()), ttl)
 
 
 def _mark_miss(response: Response) -> Response:
@@ -467,15 +484,10 @@ def _storable(response: Response) -> bool:
 
 def _store_page(sender: Flask, response: Response, **_extra: Any) -> None:
     """After the session is saved (request_finished), so Set-Cookie is visible."""
-    slot = g.get("page_cache_slot")
-    if slot is None or not _storable(response):
-        return
-    key, version = slot
-    headers = [(k, v) for k, v in response.headers.items()
-               if k.lower() not in PER_REQUEST_HEADERS]
-    cache = get_cache(sender)
-    cache.backend.set(key, PageEntry(version, response.status_code, headers,
-                                     response.get_data()), cache.page_ttl)
+    if g.get("page_cache_member") or g.get("page_cache_slot") is None:
+        return  # nothing to keep, or a member's page (app/member_cache.py keeps those)
+    if _storable(response):
+        store_page(sender, response, get_cache(sender).page_ttl)
 
 
 def init_cache(app: Flask) -> None:

@@ -25,14 +25,13 @@ The member's own session cookie is never stored: Flask sets it on the hit as usu
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request, session
 from flask.globals import request_ctx
 from flask.signals import request_finished
 
-from app.cache import PER_REQUEST_HEADERS, get_cache
+from app.cache import get_cache, serve_stored, store_page
 from app.i18n import current_lang
 from app.timeutil import select_timezone
 
@@ -44,13 +43,6 @@ MEMBER_CACHED_ENDPOINTS = frozenset({
     "discussions.show",
 })
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-@dataclass
-class MemberPage:
-    version: str
-    body: bytes
-    headers: list[tuple[str, str]]
 
 
 def _enabled(app: Flask) -> bool:
@@ -86,37 +78,20 @@ def _serve_member_page() -> Response | None:
     key = _member_key()
     if key is None:
         return None
-    version, entry = get_cache(app).backend.get_with_version(key)
-    if not version:
-        return None
-    if isinstance(entry, MemberPage) and entry.version == version:
-        response = app.response_class(entry.body, status=200, headers=entry.headers)
-        response.headers["X-Cache"] = "HIT"
-        g.page_cache_hit = True
-        return response
-    g.member_cache_slot = (key, version)
-    return None
-
-
-def _mark_miss(response: Response) -> Response:
-    if g.get("member_cache_slot") is not None:
-        response.headers["X-Cache"] = "MISS"
-    return response
+    g.page_cache_member = True  # the visitors' store step leaves this page alone
+    return serve_stored(key)
 
 
 def _store_member_page(sender: Flask, response: Response, **_extra: Any) -> None:
-    slot = g.get("member_cache_slot")
-    if slot is None or response.status_code != 200 or response.mimetype != "text/html":
+    if not g.get("page_cache_member") or g.get("page_cache_slot") is None:
+        return
+    if response.status_code != 200 or response.mimetype != "text/html":
         return
     if response.is_streamed or response.direct_passthrough or g.get("page_cache_skip"):
         return
     if "_flashes" in session or request_ctx.flashes:
         return  # this render showed (or queued) a one-time message
-    key, version = slot
-    headers = [(k, v) for k, v in response.headers.items()
-               if k.lower() not in PER_REQUEST_HEADERS]
-    ttl = int(sender.config.get("MEMBER_PAGE_CACHE_TTL") or 60)
-    get_cache(sender).backend.set(key, MemberPage(version, response.get_data(), headers), ttl)
+    store_page(sender, response, int(sender.config.get("MEMBER_PAGE_CACHE_TTL") or 60))
 
 
 def _bump_after_member_change(response: Response) -> Response:
@@ -134,6 +109,5 @@ def _bump_after_member_change(response: Response) -> Response:
 def init_member_cache(app: Flask) -> None:
     """Registered right after the visitor page cache (app/cache.py, init_cache)."""
     app.before_request(_serve_member_page)
-    app.after_request(_mark_miss)
     app.after_request(_bump_after_member_change)
     request_finished.connect(_store_member_page, app, weak=False)

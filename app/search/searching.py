@@ -12,13 +12,13 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import insert
-from whoosh import collectors, scoring
 from whoosh import query as wq
 from whoosh.reading import IndexReader
-from whoosh.searching import Hit, Results, Searcher
+from whoosh.searching import Searcher
 
 from app.db_types import utcnow
 from app.extensions import db
+from app.search import dense
 from app.search.display import Item, load_items
 from app.search.highlight import excerpt, highlight_whole
 from app.search.models import SearchOutbox
@@ -94,24 +94,6 @@ class SearchPage:
         return self.page + 1
 
 
-class PageLanguageFirst(scoring.BM25F):
-    """BM25F, then every document in the page's language ahead of the others.
-
-    Applied once per matched document (`final`), from a set of document numbers the
-    searcher keeps: a query-time AND MAYBE on the language term cost a third of the
-    search.
-    """
-
-    use_final = True
-
-    def __init__(self, docs: frozenset[int]) -> None:
-        super().__init__()
-        self.docs = docs
-
-    def final(self, searcher: Searcher, docnum: int, score: float) -> float:
-        return score + PAGE_LANGUAGE_BOOST if docnum in self.docs else score
-
-
 def _as_naive(d: date, end: bool = False) -> datetime:
     moment = datetime.combine(d, time.min, tzinfo=UTC)
     if end:
@@ -136,29 +118,12 @@ def filter_query(filters: Filters) -> wq.Query | None:
     return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
-def _collector(filters: Filters, limit: int) -> collectors.Collector:
-    """Top hits and an exact count in one pass over the matches.
-
-    Whoosh's default top-N collector skips blocks and drops sub-queries that can no
-    longer reach the top N, then counts the matches again in a second pass for
-    len(results). Scoring every match instead is both exact and faster here.
-    """
-    if filters.sort == "newest":
-        inner: collectors.Collector = collectors.SortingCollector("created", limit=limit,
-                                                                  reverse=True)
-    else:
-        inner = collectors.TopCollector(limit, usequality=False, replace=0)
-    restrict = filter_query(filters)
-    return collectors.FilterCollector(inner, restrict, None) if restrict is not None else inner
-
-
-def _terms_by_field(hits: Results) -> dict[str, frozenset[str]]:
+def _terms_by_field(q: wq.Query, reader: IndexReader) -> dict[str, frozenset[str]]:
     """The query's terms (prefixes expanded against the index), per field."""
     # Not Results.query_terms(): its loop variable shadows its `fieldname` argument, so it
     # only returns the terms of the first leaf's field.
     found: dict[str, set[str]] = {}
-    reader = hits.searcher.reader()
-    leaves = [hits.q] if hits.q.is_leaf() else list(hits.q.leaves())
+    leaves = [q] if q.is_leaf() else list(q.leaves())
     for leaf in leaves:
         for fieldname, text in leaf.expanded_terms(reader, phrases=True):
             value = text.decode("utf-8") if isinstance(text, bytes) else str(text)
@@ -255,29 +220,24 @@ def run_search(
         result.searched = True
         offset = (page - 1) * PER_PAGE
         limit = offset + PER_PAGE + SLACK
-        default_weighting = searcher.weighting
-        if filters.sort == "relevance" and not filters.language:
-            searcher.weighting = PageLanguageFirst(slot.language_docs(page_lang))
-        try:
-            searcher.search_with_collector(q, collector := _collector(filters, limit))
-            hits = collector.results()
-        finally:
-            searcher.weighting = default_weighting
-        total = len(hits)
-        end = min(offset + PER_PAGE + SLACK, hits.scored_length())
-        window = [hits[i] for i in range(offset, end)]
-        ids = [hit["id"] for hit in window]
-        items = load_items(db.session, ids, page_lang)
-        shown: list[tuple[Hit, Item]] = []
+        # Page-language results first, unless one language is asked for anyway.
+        boost_lang = page_lang if filters.sort == "relevance" and not filters.language else None
+        hits = dense.search(searcher, q, limit=limit, restrict=filter_query(filters),
+                            newest=filters.sort == "newest", boost_lang=boost_lang,
+                            boost=PAGE_LANGUAGE_BOOST)
+        total = hits.total
+        window = [searcher.stored_fields(d)["id"] for d in hits.docnums[offset:limit]]
+        items = load_items(db.session, window, page_lang)
+        shown: list[Item] = []
         stale: list[str] = []
-        for hit in window:
-            item = items.get(hit["id"])
+        for doc_id in window:
+            item = items.get(doc_id)
             if item is None:
-                stale.append(hit["id"])
+                stale.append(doc_id)
             elif len(shown) < PER_PAGE:
-                shown.append((hit, item))
-        terms = _terms_by_field(hits)
-        result.results = [Result(item, *_highlight(item, terms)) for _hit, item in shown]
+                shown.append(item)
+        terms = _terms_by_field(q, searcher.reader())
+        result.results = [Result(item, *_highlight(item, terms)) for item in shown]
         if total < 10 and parsed.text:
             try:
                 result.suggestion = did_you_mean(searcher, parsed.text)

@@ -25,7 +25,6 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
-from whoosh.query import Term
 from whoosh.reading import EmptyReader, IndexReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
@@ -158,22 +157,6 @@ class _Slot:
         self.lock = threading.Lock()
         self.searcher = searcher
 
-    @property
-    def searcher(self) -> Searcher:
-        return self._searcher
-
-    @searcher.setter
-    def searcher(self, searcher: Searcher) -> None:
-        self._searcher = searcher
-        self._language_docs: dict[str, frozenset[int]] = {}
-
-    def language_docs(self, lang: str) -> frozenset[int]:
-        """Document numbers in language `lang`, computed once per searcher."""
-        docs = self._language_docs.get(lang)
-        if docs is None:
-            docs = frozenset(self._searcher.docs_for_query(Term("lang", lang)))
-            self._language_docs[lang] = docs
-        return docs
 
 
 _slots: OrderedDict[str, _Slot] = OrderedDict()

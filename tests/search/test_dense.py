@@ -1,0 +1,168 @@
+"""The numpy search (app/search/dense.py) gives Whoosh's own answers, query form by form.
+
+The index is built here with the real schema, in several segments with deletions, so
+every per-segment path (postings in blocks and inline, field lengths, live documents,
+masks, dates) is compared with what Whoosh's matcher finds and how it scores.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+
+from app.search import dense
+from app.search.query import parse_user_query
+from app.search.schema import build_schema, family, text_field, title_field
+
+WORDS = {
+    "en": ("learning learned learns library libraries public garden gardens reading circle "
+           "circles skills digital adults teacher teaching the of and mentor").split(),
+    "fr": ("apprentissage apprentissages bibliothèque public jardin lecture cercle adultes "
+           "compétences numérique le la des formation").split(),
+    "de": "Lernen Lernens Bibliothek öffentlich Garten Lesen Kreis Erwachsene Bildung".split(),
+    "pl": "nauka biblioteka ogród czytanie krąg dorośli umiejętności".split(),
+}
+START = datetime(2026, 1, 1)
+
+
+def _doc(rng: random.Random, n: int) -> dict:
+    lang = rng.choice(list(WORDS))
+    fam = family(lang)
+    # Zipf-like: early words are common, so some postings fill many blocks.
+    words = rng.choices(WORDS[lang], weights=[1 / (i + 1) for i in range(len(WORDS[lang]))],
+                        k=rng.randint(3, 400))
+    return {
+        "id": f"article:{n}:{lang}", "type": rng.choice(["article", "discussion", "comment"]),
+        "lang": lang, "theme": rng.choice(["quality", "inclusion", "quality,inclusion", ""]),
+        "tag": rng.choice(["mentoring", "libraries", ""]),
+        "author": rng.choice(["Wanda Writer", "Anna Alder", "Marie Curie"]),
+        "created": START + timedelta(hours=n), "stamp": str(n),
+        title_field(fam): " ".join(rng.choices(WORDS[lang], k=rng.randint(1, 6))),
+        text_field(fam): " ".join(words),
+    }
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory):
+    path = tmp_path_factory.mktemp("dense-index")
+    ix = whoosh_index.create_in(str(path), build_schema())
+    rng = random.Random(5)
+    n = 0
+    for size in (700, 40, 900, 3):  # four segments, one of them tiny
+        writer = ix.writer()
+        for _ in range(size):
+            n += 1
+            writer.add_document(**_doc(rng, n))
+        writer.commit(merge=False)
+    writer = ix.writer()
+    for gone in rng.sample(range(1, n + 1), 60):
+        writer.delete_by_term("stamp", str(gone))
+    writer.commit(merge=False)
+    with ix.searcher() as s:
+        assert len(s.reader().leaf_readers()) == 4 and s.reader().has_deletions()
+        yield s
+
+
+def whoosh_answer(s, q: wq.Query) -> tuple[list[int], list[float]]:
+    ranked = sorted((-round(hit.score, 9), hit.docnum) for hit in s.search(q, limit=None))
+    return [docnum for _score, docnum in ranked], [-score for score, _d in ranked]
+
+
+def parsed(s, raw: str, language: str | None = None) -> wq.Query:
+    q = parse_user_query(raw, language, s.reader()).query
+    assert q is not None
+    return q
+
+
+USER_QUERIES = [
+    "learning", "apprentissages", "Lernens", "library public", "learning OR garden",
+    "learning NOT garden", "learning AND NOT garden", "(learning OR nauka) AND public",
+    "the learning", '"reading circle"', "learn*", "title:learning", "author:wanda",
+    "tag:mentoring", "type:discussion learning", "theme:quality garden",
+    "learning ANDMAYBE garden", "learning ANDNOT garden", "biblioteka", "nowhereword",
+    "learning nowhereword", "learning OR nowhereword",
+]
+
+MATCH_NOTHING = {"nowhereword", "learning nowhereword"}
+
+
+@pytest.mark.parametrize("raw", USER_QUERIES)
+def test_user_queries_match_and_rank_as_whoosh(searcher, raw):
+    q = parsed(searcher, raw)
+    docnums, scores = whoosh_answer(searcher, q)
+    hits = dense.search(searcher, q, limit=100_000)
+    assert hits.total == len(docnums)
+    assert hits.docnums == docnums
+    assert hits.keys == pytest.approx(scores, rel=1e-9)
+    assert bool(docnums) == (raw not in MATCH_NOTHING)
+
+
+def test_not_alone_matches_every_live_document_without_the_word(searcher):
+    q = parsed(searcher, "NOT garden")
+    docnums, _scores = whoosh_answer(searcher, q)
+    hits = dense.search(searcher, q, limit=100_000)
+    assert hits.total == len(docnums) > 0
+    assert hits.docnums == docnums  # equal scores: document order, as Whoosh
+
+
+def test_limit_keeps_the_best_and_counts_all(searcher):
+    q = parsed(searcher, "learning OR garden")
+    docnums, _scores = whoosh_answer(searcher, q)
+    hits = dense.search(searcher, q, limit=7)
+    assert hits.docnums == docnums[:7]
+    assert hits.total == len(docnums) > 7
+
+
+def test_restrict_filters_like_a_whoosh_filter(searcher):
+    q = parsed(searcher, "learning OR bibliothèque OR Lernen")
+    restrict = wq.And([wq.Term("type", "article"), wq.DateRange(
+        "created", START + timedelta(hours=300), START + timedelta(hours=1200))])
+    expected = [hit.docnum for hit in searcher.search(q, filter=restrict, limit=None)]
+    hits = dense.search(searcher, q, limit=100_000, restrict=restrict)
+    assert hits.total == len(expected) > 0
+    assert hits.docnums == expected
+
+
+def test_open_ended_date_ranges(searcher):
+    for start, end in ((START + timedelta(hours=1500), None),
+                       (None, START + timedelta(hours=10))):
+        restrict = wq.DateRange("created", start, end)
+        expected = {hit.docnum for hit in searcher.search(wq.Every(), filter=restrict,
+                                                          limit=None)}
+        hits = dense.search(searcher, wq.Every(), limit=100_000, restrict=restrict)
+        assert set(hits.docnums) == expected and hits.total == len(expected) > 0
+
+
+def test_boosted_language_comes_first_in_score_order(searcher):
+    q = parsed(searcher, "public OR öffentlich OR biblioteka")
+    hits = dense.search(searcher, q, limit=100_000, boost_lang="de")
+    langs = [searcher.stored_fields(d)["lang"] for d in hits.docnums]
+    first_other = langs.index(next(lang for lang in langs if lang != "de"))
+    assert set(langs[:first_other]) == {"de"} and "de" not in langs[first_other:]
+    # Within each group, Whoosh's order.
+    docnums, _scores = whoosh_answer(searcher, q)
+    german = [d for d in docnums if searcher.stored_fields(d)["lang"] == "de"]
+    assert hits.docnums[:first_other] == german
+
+
+def test_newest_sorts_by_date(searcher):
+    q = parsed(searcher, "learning")
+    expected = [hit.docnum for hit in searcher.search(q, sortedby="created", reverse=True,
+                                                      limit=None)]
+    hits = dense.search(searcher, q, limit=100_000, newest=True)
+    dates = [searcher.stored_fields(d)["stamp"] for d in hits.docnums]
+    assert [int(d) for d in dates] == sorted((int(d) for d in dates), reverse=True)
+    assert set(hits.docnums) == set(expected) and hits.total == len(expected)
+
+
+def test_deleted_documents_are_never_found(searcher):
+    deleted = {docnum for reader, offset in searcher.reader().leaf_readers()
+               for docnum in (offset + d for d in reader.deleted_docs_set)}
+    assert deleted
+    hits = dense.search(searcher, wq.Every(), limit=100_000)
+    assert not deleted & set(hits.docnums)
+    assert hits.total == searcher.doc_count()

@@ -53,6 +53,15 @@ class Hits:
     total: int  # every live document that matches (and passes the filter)
 
 
+def length_codes(perdoc: Any, fieldname: str) -> bytes | None:
+    """A segment's one-byte length codes for `fieldname`, one per document from the
+    first (shorter when the last documents lack the field); None: no lengths."""
+    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)  # noqa: SLF001
+    if column is None:
+        return None
+    return column._dbfile.get(column._basepos, column._count) if column._count else b""  # noqa: SLF001
+
+
 class _Segment:
     """What one segment reader holds, read once: live documents, field lengths, masks."""
 
@@ -106,11 +115,9 @@ class _Segment:
         """Each document's length in `fieldname` (as Whoosh stores it: approximately)."""
         found = self._lengths.get(fieldname)
         if found is None:
-            column = self.reader._perdoc._cached_reader(  # noqa: SLF001
-                _lenfield(fieldname), LENGTHS_COLUMN)
             codes = np.zeros(self.n, dtype=np.uint8)
-            if column is not None and column._count:  # noqa: SLF001
-                raw = column._dbfile.get(column._basepos, column._count)  # noqa: SLF001
+            raw = length_codes(self.reader._perdoc, fieldname)  # noqa: SLF001
+            if raw:
                 codes[:len(raw)] = np.frombuffer(raw, dtype=np.uint8)
             found = _LENGTHS[codes]
             with self._lock:

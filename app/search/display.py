@@ -11,7 +11,7 @@ from datetime import datetime
 
 from flask import url_for
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 from werkzeug.routing import BuildError
 
 from app.articles.models import Article, ArticleTranslation
@@ -84,21 +84,34 @@ def _split(doc_ids: list[str]) -> tuple[dict[int, set[str]], set[int], set[int]]
 
 
 def load_items(session: Session, doc_ids: list[str], page_lang: str) -> dict[str, Item]:
-    """Visible items for these document ids, in a fixed number of queries."""
+    """Visible items for these document ids, in a fixed number of queries.
+
+    Bodies are read only for the versions shown: a comment's article is needed for
+    its title and address, not for the text of every language version.
+    """
     wanted_articles, discussion_ids, comment_ids = _split(doc_ids)
     comments = list(session.scalars(
-        select(Comment).options(selectinload(Comment.author))
+        select(Comment).options(joinedload(Comment.author))
         .where(Comment.id.in_(comment_ids), Comment.hidden_at.is_(None),
                Comment.deleted_at.is_(None))
     )) if comment_ids else []
     article_ids = set(wanted_articles) | {c.article_id for c in comments if c.article_id}
     discussion_ids |= {c.discussion_id for c in comments if c.discussion_id}
     articles = {a.id: a for a in session.scalars(
-        select(Article).options(selectinload(Article.translations), selectinload(Article.author))
+        select(Article).options(
+            selectinload(Article.translations).defer(ArticleTranslation.body_html),
+            joinedload(Article.author))
         .where(Article.id.in_(article_ids), article_visible())
     )} if article_ids else {}
+    # (Not a row-value IN on both columns: SQLite scans the table for it.)
+    shown_ids = [a_id for a_id in wanted_articles if a_id in articles]
+    bodies = {(a_id, lang): body for a_id, lang, body in session.execute(
+        select(ArticleTranslation.article_id, ArticleTranslation.language,
+               ArticleTranslation.body_html)
+        .where(ArticleTranslation.article_id.in_(shown_ids))
+    ) if lang in wanted_articles[a_id]} if shown_ids else {}
     discussions = {d.id: d for d in session.scalars(
-        select(Discussion).options(selectinload(Discussion.author))
+        select(Discussion).options(joinedload(Discussion.author))
         .where(Discussion.id.in_(discussion_ids), discussion_visible())
     )} if discussion_ids else {}
 
@@ -112,7 +125,7 @@ def load_items(session: Session, doc_ids: list[str], page_lang: str) -> dict[str
             version = article.version(lang)
             if version is None:
                 continue
-            text = f"{version.summary}\n{html_to_text(version.body_html)}"
+            text = f"{version.summary}\n{html_to_text(bodies.get((article_id, lang), ''))}"
             items[f"article:{article_id}:{lang}"] = Item(
                 f"article:{article_id}:{lang}", "article", lang, version.title, text.strip(),
                 author_label(article.author), article.published_at or article.created_at, url,

@@ -112,14 +112,15 @@ class _Segment:
         return np.concatenate(id_parts), np.concatenate(weight_parts)
 
     def lengths(self, fieldname: str) -> np.ndarray:
-        """Each document's length in `fieldname` (as Whoosh stores it: approximately)."""
+        """Each document's one-byte length code in `fieldname` (decode with _LENGTHS;
+        kept as bytes: a worker holds one per field and segment)."""
         found = self._lengths.get(fieldname)
         if found is None:
             codes = np.zeros(self.n, dtype=np.uint8)
             raw = length_codes(self.reader._perdoc, fieldname)  # noqa: SLF001
             if raw:
                 codes[:len(raw)] = np.frombuffer(raw, dtype=np.uint8)
-            found = _LENGTHS[codes]
+            found = codes
             with self._lock:
                 self._lengths[fieldname] = found
         return found
@@ -244,7 +245,7 @@ class _Evaluator:
         b = self.bm25._field_B.get(fieldname, self.bm25.B)  # noqa: SLF001
         idf = self.top.idf(fieldname, text)
         avgfl = self._avg_length(fieldname)
-        lengths = self.seg.lengths(fieldname)[ids]
+        lengths = _LENGTHS[self.seg.lengths(fieldname)[ids]]
         scores = idf * (weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl))
         score = np.zeros(n)
         score[ids] = scores * boost

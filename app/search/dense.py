@@ -66,7 +66,10 @@ class _Segment:
     """What one segment reader holds, read once: live documents, field lengths, masks."""
 
     def __init__(self, reader: IndexReader) -> None:
-        self.reader = reader
+        # Weak: this object is the value of a WeakKeyDictionary keyed by the reader, and
+        # a strong reference back would keep every replaced reader (and its open files
+        # and caches) alive for good.
+        self._reader = weakref.ref(reader)
         self.n = reader.doc_count_all()
         self.live = np.ones(self.n, dtype=bool)
         if reader.has_deletions():
@@ -75,6 +78,12 @@ class _Segment:
         self._masks: dict[tuple[str, bytes], np.ndarray] = {}
         self._columns: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
+
+    @property
+    def reader(self) -> IndexReader:
+        reader = self._reader()
+        assert reader is not None, "used only while its searcher holds the reader"
+        return reader
 
     def postings(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray] | None:
         """(document numbers, weights) of a term, deleted documents included; None when

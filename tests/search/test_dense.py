@@ -7,7 +7,9 @@ masks, dates) is compared with what Whoosh's matcher finds and how it scores.
 
 from __future__ import annotations
 
+import gc
 import random
+import weakref
 from datetime import datetime, timedelta
 
 import pytest
@@ -166,3 +168,19 @@ def test_deleted_documents_are_never_found(searcher):
     hits = dense.search(searcher, wq.Every(), limit=100_000)
     assert not deleted & set(hits.docnums)
     assert hits.total == searcher.doc_count()
+
+
+def test_a_replaced_reader_and_its_cached_arrays_are_freed(tmp_path):
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    writer = ix.writer()
+    writer.add_document(**_doc(random.Random(1), 1))
+    writer.commit()
+    s = ix.searcher()
+    dense.search(s, wq.Term("lang", "en"), limit=5)
+    reader = s.reader()
+    assert reader in dense._segments  # noqa: SLF001
+    gone = weakref.ref(reader)
+    s.close()
+    del s, reader
+    gc.collect()
+    assert gone() is None

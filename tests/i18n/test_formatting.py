@@ -87,3 +87,32 @@ def test_member_setting_wins_over_the_cookie(app, client, make_user, login):
 def test_event_zone_is_named(app):
     text = in_page(app, "/fr/", lambda: zoned_datetime(MOMENT, "America/New_York"))
     assert text == "9 mars 2026, 10:30 (America/New_York)"
+
+
+def test_written_out_language_names_are_cldrs():
+    from app.config import EU_LANGUAGES
+    from app.i18n import NATIVE_NAMES, _cldr_native_name
+
+    assert set(NATIVE_NAMES) == set(EU_LANGUAGES)
+    assert {code: _cldr_native_name(code) for code in EU_LANGUAGES} == NATIVE_NAMES
+
+
+def test_a_page_does_not_load_every_languages_cldr_data(tmp_path):
+    # In a fresh process, as a new worker: Babel keeps what it loaded (~1 MB a language).
+    import subprocess
+    import sys
+
+    script = (
+        "import babel.localedata\n"
+        "from app import create_app\n"
+        f"app = create_app({{'TESTING': True, 'SECRET_KEY': 'x',"
+        f" 'INSTANCE_PATH': {str(tmp_path)!r},"
+        f" 'SQLALCHEMY_DATABASE_URI': 'sqlite:///{tmp_path}/a.db'}})\n"
+        "from app.extensions import db\n"
+        "with app.app_context(): db.create_all()\n"
+        "assert app.test_client().get('/en/').status_code == 200\n"
+        "print(len(babel.localedata._cache))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True, timeout=60)
+    assert int(out.stdout.split()[-1]) < 5

@@ -360,11 +360,29 @@ def measure(instance: Path, meta: dict, config: ServerConfig, args: argparse.Nam
             result["pages"][page.name] = entry
             print(f"  {page.name:<18} {entry['rps']:>8.0f} req/s  p50 {entry['p50_ms']:6.1f} ms"
                   f"  p99 {entry['p99_ms']:6.1f} ms  (load {entry['load1_before']})")
+            entry["settle_s"] = settle(base)
         result["rss_mb"] = server.worker_rss_mb()
     finally:
         server.stop()
     judge(result)
     return result
+
+
+def settle(base: str, quick_ms: float = 20.0, timeout: float = 60.0) -> float:
+    """Wait until the server has worked off what the last run left queued (wrk stops
+    sending, but requests already accepted still run: after the uncached searches, for
+    seconds), so that each page is measured on an idle server. Returns the seconds."""
+    started = time.monotonic()
+    quick = 0
+    while quick < 3 and time.monotonic() - started < timeout:
+        sent = time.monotonic()
+        try:
+            fetch(base + "/bench/ceiling")
+        except OSError:
+            pass
+        quick = quick + 1 if (time.monotonic() - sent) * 1000 < quick_ms else 0
+        time.sleep(0.05)
+    return round(time.monotonic() - started, 2)
 
 
 def judge(result: dict) -> None:

@@ -205,8 +205,8 @@ class _Evaluator:
             return None
         if isinstance(q, wq.Term):
             return self._term(q.fieldname, q.text, q.boost)
-        if isinstance(q, wq.Every):
-            return np.ones(self.seg.n), self.seg.live.copy()
+        if isinstance(q, wq.Every) and not q.fieldname:  # (every document with a field:
+            return np.ones(self.seg.n), self.seg.live.copy()  # Whoosh's matcher below)
         if isinstance(q, wq.Not):
             # Whoosh gives each document that lacks the words a score of 1 (also inside
             # an AND, where it adds 1 to every match).

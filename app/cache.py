@@ -432,19 +432,69 @@ def _serve_cached() -> Response | None:
     return serve_stored(_page_key())
 
 
-def serve_stored(key: str) -> Response | None:
-    """The page stored under `key` if it is current (a HIT); else None, remembering
-    (key, version) in ``g.page_cache_slot`` so `store_page` can keep this render.
-    Shared by the visitors' cache and the member page cache (app/member_cache.py)."""
-    app = current_app
+# Pages being rendered by a thread of this process after a miss: key -> done.
+_renders: dict[str, threading.Event] = {}
+_renders_lock = threading.Lock()
+# How long another thread waits for that render before rendering the page itself.
+RENDER_WAIT_SECONDS = 5.0
+
+
+def _wait_for_render(done: threading.Event) -> None:
+    done.wait(RENDER_WAIT_SECONDS)
+
+
+def _claim_render(key: str) -> bool:
+    """True: this thread renders the page (and `_release_render` ends that). False:
+    another thread of this process was rendering it; it has finished (or we waited
+    long enough) when this returns.
+
+    Without this, a threaded worker's threads that miss the same page at once all
+    render it: after an expiry, four uncached searches one after the other behind
+    the search lock, up to 3 s for the last (the benchmark's gthread run at 5x)."""
+    with _renders_lock:
+        done = _renders.get(key)
+        if done is None:
+            _renders[key] = threading.Event()
+            g.page_cache_render = key
+            return True
+    _wait_for_render(done)
+    return False
+
+
+def _release_render(_exc: BaseException | None = None) -> None:
+    key = g.pop("page_cache_render", None)
+    if key is not None:
+        with _renders_lock:
+            done = _renders.pop(key, None)
+        if done is not None:
+            done.set()
+
+
+def _lookup(app: Flask, key: str) -> tuple[str | None, Response | None]:
     version, entry = get_cache(app).backend.get_with_version(key)
-    if not version:
-        return None  # the store is unreachable: render normally
-    if isinstance(entry, PageEntry) and entry.version == version:
+    if version and isinstance(entry, PageEntry) and entry.version == version:
         response = app.response_class(entry.body, status=entry.status, headers=entry.headers)
         response.headers["X-Cache"] = "HIT"
         g.page_cache_hit = True
-        return response
+        return version, response
+    return version, None
+
+
+def serve_stored(key: str) -> Response | None:
+    """The page stored under `key` if it is current (a HIT); else None, remembering
+    (key, version) in ``g.page_cache_slot`` so `store_page` can keep this render.
+    Concurrent misses in one process render once; the others get that render.
+    Shared by the visitors' cache and the member page cache (app/member_cache.py)."""
+    app = current_app
+    version, hit = _lookup(app, key)
+    if not version:
+        return None  # the store is unreachable: render normally
+    if hit is None and not _claim_render(key):
+        version, hit = _lookup(app, key)  # what the other thread rendered, if storable
+        if not version:
+            return None
+    if hit is not None:
+        return hit
     g.page_cache_slot = (key, version)
     return None
 
@@ -512,3 +562,5 @@ def init_cache(app: Flask) -> None:
     app.before_request(_serve_cached)
     app.after_request(_mark_miss)
     request_finished.connect(_store_page, app, weak=False)
+    # After request_finished (the page is stored by then), even when the view failed.
+    app.teardown_request(_release_render)

@@ -415,3 +415,101 @@ def test_search_unavailable_is_never_cached(app, client):
             assert response.headers["X-Cache"] != "HIT"
     finally:
         lock.release()
+
+
+# -- concurrent misses in one process render once ------------------------------------
+
+def test_concurrent_misses_of_a_page_render_it_once(app, monkeypatch):
+    """Threads of one worker (gthread) that miss the same page at once: one renders,
+    the others wait for it and get the stored page."""
+    import threading
+
+    import app.cache as cache_module
+
+    renders = []
+    rendering = threading.Event()
+    finish = threading.Event()
+    waiting = threading.Semaphore(0)
+
+    def slow_page():
+        renders.append(1)
+        rendering.set()
+        assert finish.wait(10)
+        return f"<p>render {len(renders)}</p>"
+
+    app.add_url_rule("/<lang:lang>/_cachetest/slow", "cachetest_slow", slow_page)
+    real_wait = cache_module._wait_for_render
+
+    def counted_wait(done):
+        waiting.release()
+        real_wait(done)
+
+    monkeypatch.setattr(cache_module, "_wait_for_render", counted_wait)
+    results: list = [None] * 4
+
+    def visit(i: int) -> None:
+        response = app.test_client().get("/en/_cachetest/slow")
+        results[i] = (response.status_code, response.headers["X-Cache"], response.data)
+
+    first = threading.Thread(target=visit, args=(0,))
+    first.start()
+    assert rendering.wait(10)
+    others = [threading.Thread(target=visit, args=(i,)) for i in (1, 2, 3)]
+    for t in others:
+        t.start()
+    for _ in others:  # all three are waiting for the first render
+        assert waiting.acquire(timeout=10)
+    finish.set()
+    for t in (first, *others):
+        t.join(10)
+    assert len(renders) == 1
+    assert results[0] == (200, "MISS", b"<p>render 1</p>")
+    assert results[1:] == [(200, "HIT", b"<p>render 1</p>")] * 3
+    assert not cache_module._renders  # released
+
+
+def test_a_failed_render_lets_the_waiting_request_render_itself(app, monkeypatch):
+    import threading
+
+    import app.cache as cache_module
+
+    calls = []
+    rendering = threading.Event()
+    finish = threading.Event()
+    waiting = threading.Event()
+
+    def flaky_page():
+        calls.append(1)
+        if len(calls) == 1:
+            rendering.set()
+            assert finish.wait(10)
+            raise RuntimeError("render failed")
+        return "<p>second try</p>"
+
+    app.add_url_rule("/<lang:lang>/_cachetest/flaky", "cachetest_flaky", flaky_page)
+    real_wait = cache_module._wait_for_render
+
+    def noted_wait(done):
+        waiting.set()
+        real_wait(done)
+
+    monkeypatch.setattr(cache_module, "_wait_for_render", noted_wait)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    statuses: list = [None, None]
+
+    def visit(i: int) -> None:
+        response = app.test_client().get("/en/_cachetest/flaky")
+        statuses[i] = (response.status_code, response.data)
+
+    first = threading.Thread(target=visit, args=(0,))
+    first.start()
+    assert rendering.wait(10)
+    second = threading.Thread(target=visit, args=(1,))
+    second.start()
+    assert waiting.wait(10)
+    finish.set()
+    first.join(10)
+    second.join(10)
+    assert statuses[0][0] == 500
+    assert statuses[1] == (200, b"<p>second try</p>")
+    assert not cache_module._renders

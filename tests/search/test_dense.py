@@ -18,6 +18,7 @@ from whoosh import query as wq
 
 from app.search import dense
 from app.search.query import parse_user_query
+from app.search.rebuild import RebuildCodec
 from app.search.schema import build_schema, family, text_field, title_field
 
 WORDS = {
@@ -54,8 +55,11 @@ def searcher(tmp_path_factory):
     ix = whoosh_index.create_in(str(path), build_schema())
     rng = random.Random(5)
     n = 0
-    for size in (700, 40, 900, 3):  # four segments, one of them tiny
-        writer = ix.writer()
+    # Four segments, one of them tiny; one written as a rebuild writes (uncompressed
+    # blocks, RebuildCodec), the others as a drain does (zlib-compressed blocks).
+    for size, codec in ((700, None), (40, None), (900, RebuildCodec(compression=0)),
+                        (3, None)):
+        writer = ix.writer(codec=codec) if codec else ix.writer()
         for _ in range(size):
             n += 1
             writer.add_document(**_doc(rng, n))

@@ -98,8 +98,22 @@ def test_a_gunicorn_worker_opens_the_index_before_its_first_request(app, ctx, ma
     make_article("Learning circles", "Body.")  # an index now exists
     store.forget_searcher(index_root(app))
     config = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
-    config["post_worker_init"](SimpleNamespace(wsgi=app))
+    config["post_worker_init"](SimpleNamespace(wsgi=app, cfg=SimpleNamespace(threads=1)))
     assert str(index_root(app)) in store._slots
+
+
+def test_a_threaded_gunicorn_worker_limits_its_malloc_heaps(app):
+    import runpy
+    from types import SimpleNamespace
+
+    config = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
+    assert config["_limit_malloc_arenas"](8) is True  # glibc here: mallopt accepted it
+    asked = []
+    config["post_worker_init"].__globals__["_limit_malloc_arenas"] = asked.append
+    config["post_worker_init"](SimpleNamespace(wsgi=app, cfg=SimpleNamespace(threads=1)))
+    assert asked == []
+    config["post_worker_init"](SimpleNamespace(wsgi=app, cfg=SimpleNamespace(threads=4)))
+    assert asked == [config["THREAD_MALLOC_ARENAS"]]
 
 
 def test_warming_up_without_an_index_creates_nothing(app_factory, tmp_path):

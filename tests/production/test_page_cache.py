@@ -419,6 +419,19 @@ def test_search_unavailable_is_never_cached(app, client):
 
 # -- concurrent misses in one process render once ------------------------------------
 
+def _signal_waits(monkeypatch, signal) -> None:
+    """Call `signal()` each time a request starts waiting for another thread's render."""
+    import app.cache as cache_module
+
+    real_wait = cache_module._wait_for_render
+
+    def wait(done):
+        signal()
+        real_wait(done)
+
+    monkeypatch.setattr(cache_module, "_wait_for_render", wait)
+
+
 def test_concurrent_misses_of_a_page_render_it_once(app, monkeypatch):
     """Threads of one worker (gthread) that miss the same page at once: one renders,
     the others wait for it and get the stored page."""
@@ -438,13 +451,7 @@ def test_concurrent_misses_of_a_page_render_it_once(app, monkeypatch):
         return f"<p>render {len(renders)}</p>"
 
     app.add_url_rule("/<lang:lang>/_cachetest/slow", "cachetest_slow", slow_page)
-    real_wait = cache_module._wait_for_render
-
-    def counted_wait(done):
-        waiting.release()
-        real_wait(done)
-
-    monkeypatch.setattr(cache_module, "_wait_for_render", counted_wait)
+    _signal_waits(monkeypatch, waiting.release)
     results: list = [None] * 4
 
     def visit(i: int) -> None:
@@ -487,13 +494,7 @@ def test_a_failed_render_lets_the_waiting_request_render_itself(app, monkeypatch
         return "<p>second try</p>"
 
     app.add_url_rule("/<lang:lang>/_cachetest/flaky", "cachetest_flaky", flaky_page)
-    real_wait = cache_module._wait_for_render
-
-    def noted_wait(done):
-        waiting.set()
-        real_wait(done)
-
-    monkeypatch.setattr(cache_module, "_wait_for_render", noted_wait)
+    _signal_waits(monkeypatch, waiting.set)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     statuses: list = [None, None]
 

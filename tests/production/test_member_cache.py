@@ -12,6 +12,7 @@ from app.comments.models import Comment
 from app.discussions.models import Discussion
 from app.extensions import db
 from app.notifications.models import Notification
+from tests.production.helpers import fresh, warm
 
 
 @pytest.fixture
@@ -48,19 +49,7 @@ def _url(article: Article) -> str:
 
 def _warm(member, url: str) -> str:
     member.get(url)  # the first page creates the session's CSRF secret
-    first = member.get(url)
-    assert first.headers["X-Cache"] == "MISS"
-    second = member.get(url)
-    assert second.headers["X-Cache"] == "HIT"
-    assert second.data == first.data
-    return second.get_data(as_text=True)
-
-
-def _fresh(member, url: str) -> str:
-    response = member.get(url)
-    assert response.status_code == 200
-    assert response.headers["X-Cache"] == "MISS", "a change must show on the next request"
-    return response.get_data(as_text=True)
+    return warm(member, url)
 
 
 def test_a_member_gets_their_own_page_back_from_the_cache(anna, article):
@@ -94,7 +83,7 @@ def test_someone_elses_comment_shows_at_once(anna, article, make_user):
     db.session.add(Comment(author_id=make_user("reader").id, article_id=article.id,
                            body_html="<p>Welcome back</p>"))
     db.session.commit()
-    assert "Welcome back" in _fresh(anna, _url(article))
+    assert "Welcome back" in fresh(anna, _url(article))
 
 
 def test_a_new_notification_shows_at_once(anna, article, make_user):
@@ -103,7 +92,7 @@ def test_a_new_notification_shows_at_once(anna, article, make_user):
     db.session.add(Notification(user_id=anna.user.id, kind="comment", target_type="article",
                                 target_id=article.id))
     db.session.commit()
-    assert _fresh(anna, _url(article)) != page
+    assert fresh(anna, _url(article)) != page
 
 
 def test_the_members_own_private_change_shows_at_once(anna, make_user):
@@ -120,8 +109,8 @@ def test_the_members_own_private_change_shows_at_once(anna, make_user):
     after = anna.get(url)  # shows the flash message: rendered, not stored
     assert after.headers.get("X-Cache") is None
     assert "You will be notified of new replies." in after.get_data(as_text=True)
-    fresh = _fresh(anna, url)
-    assert "Stop following" in fresh and "You will be notified of new replies." not in fresh
+    page = fresh(anna, url)
+    assert "Stop following" in page and "You will be notified of new replies." not in page
 
 
 def test_a_pending_message_is_never_served_from_the_cache(anna, article):

@@ -24,6 +24,7 @@ from app.comments.models import Comment
 from app.discussions.models import Discussion
 from app.extensions import db
 from app.main.home import latest_discussions_panel
+from tests.production.helpers import fresh, warm
 
 ARTICLE_PAGE = """<!doctype html><title>{{ version.title }}</title>
 <h1>{{ version.title }}</h1>
@@ -96,28 +97,10 @@ def _url(article: Article, lang: str = "en") -> str:
     return f"/{lang}/_cachetest/articles/{article.id}"
 
 
-def _warm(client, url: str) -> str:
-    """Two visits: the second must come from the cache. Returns the cached body."""
-    first = client.get(url)
-    assert first.status_code == 200
-    assert first.headers["X-Cache"] == "MISS"
-    second = client.get(url)
-    assert second.headers["X-Cache"] == "HIT"
-    assert second.data == first.data
-    return second.get_data(as_text=True)
-
-
-def _fresh(client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200
-    assert response.headers["X-Cache"] == "MISS", "a change must invalidate the cached page"
-    return response.get_data(as_text=True)
-
-
 # -- visitors see every change at once ---------------------------------------------
 
 def test_a_visitor_gets_the_cached_page_with_its_headers(client, article):
-    body = _warm(client, _url(article))
+    body = warm(client, _url(article))
     assert "Learning circles" in body
     hit = client.get(_url(article))
     assert hit.headers["Content-Type"].startswith("text/html")
@@ -128,36 +111,36 @@ def test_a_visitor_gets_the_cached_page_with_its_headers(client, article):
 
 
 def test_a_new_comment_shows_right_after_it_is_posted(client, article, make_user):
-    assert "Welcome back" not in _warm(client, _url(article))
+    assert "Welcome back" not in warm(client, _url(article))
     reader = make_user("reader")
     db.session.add(Comment(author_id=reader.id, article_id=article.id,
                            body_html="<p>Welcome back</p>"))
     db.session.commit()
-    assert "Welcome back" in _fresh(client, _url(article))
+    assert "Welcome back" in fresh(client, _url(article))
 
 
 def test_an_edit_shows_right_after_it_is_saved(client, article):
-    _warm(client, _url(article))
+    warm(client, _url(article))
     version = db.session.scalar(select(ArticleTranslation).where(
         ArticleTranslation.article_id == article.id))
     version.title = "Learning circles, revised"
     version.body_html = "<p>Second body.</p>"
     db.session.commit()
-    body = _fresh(client, _url(article))
+    body = fresh(client, _url(article))
     assert "Learning circles, revised" in body
     assert "Second body." in body and "First body." not in body
 
 
 def test_a_new_language_version_shows_right_after_it_is_added(client, article):
     french_url = _url(article, "fr")
-    assert "Learning circles" in _warm(client, french_url)  # the original, as fallback
-    _warm(client, _url(article))
+    assert "Learning circles" in warm(client, french_url)  # the original, as fallback
+    warm(client, _url(article))
     db.session.add(ArticleTranslation(article_id=article.id, language="fr",
                                       title="Cercles d'apprentissage",
                                       slug="cercles-d-apprentissage", body_html="<p>Corps.</p>"))
     db.session.commit()
-    assert "Cercles d&#39;apprentissage" in _fresh(client, french_url)
-    assert '<p class="languages">en,fr</p>' in _fresh(client, _url(article))
+    assert "Cercles d&#39;apprentissage" in fresh(client, french_url)
+    assert '<p class="languages">en,fr</p>' in fresh(client, _url(article))
 
 
 def test_a_hidden_comment_disappears_right_after_it_is_hidden(client, article, make_user):
@@ -165,20 +148,20 @@ def test_a_hidden_comment_disappears_right_after_it_is_hidden(client, article, m
     comment = Comment(author_id=reader.id, article_id=article.id, body_html="<p>Spam link</p>")
     db.session.add(comment)
     db.session.commit()
-    assert "Spam link" in _warm(client, _url(article))
+    assert "Spam link" in warm(client, _url(article))
     comment.hidden_at = datetime.now(UTC)
     db.session.commit()
-    assert "Spam link" not in _fresh(client, _url(article))
+    assert "Spam link" not in fresh(client, _url(article))
 
 
 def test_a_counter_updated_by_a_bulk_statement_invalidates_too(client, article):
     # Services keep counts with UPDATE statements, not through loaded objects.
-    _warm(client, _url(article))
+    warm(client, _url(article))
     db.session.execute(update(ArticleTranslation)
                        .where(ArticleTranslation.article_id == article.id)
                        .values(title="Renamed in bulk"))
     db.session.commit()
-    assert "Renamed in bulk" in _fresh(client, _url(article))
+    assert "Renamed in bulk" in fresh(client, _url(article))
 
 
 def _discussion(author_id: int, title: str) -> Discussion:
@@ -193,12 +176,12 @@ def test_the_latest_discussions_panel_changes_right_after_a_new_discussion(
     starter = make_user("starter")
     db.session.add(_discussion(starter.id, "Older debate"))
     db.session.commit()
-    assert "Older debate" in _warm(client, _url(article))
-    assert "Older debate" in _warm(client, "/en/")
+    assert "Older debate" in warm(client, _url(article))
+    assert "Older debate" in warm(client, "/en/")
     db.session.add(_discussion(starter.id, "Fresh debate on funding"))
     db.session.commit()
-    assert "Fresh debate on funding" in _fresh(client, _url(article))
-    assert "Fresh debate on funding" in _fresh(client, "/en/")
+    assert "Fresh debate on funding" in fresh(client, _url(article))
+    assert "Fresh debate on funding" in fresh(client, "/en/")
 
 
 def test_a_hidden_discussion_leaves_the_home_page_at_once(client, make_user):
@@ -206,15 +189,15 @@ def test_a_hidden_discussion_leaves_the_home_page_at_once(client, make_user):
     discussion = _discussion(starter.id, "Soon hidden thread")
     db.session.add(discussion)
     db.session.commit()
-    assert "Soon hidden thread" in _warm(client, "/en/")
+    assert "Soon hidden thread" in warm(client, "/en/")
     discussion.hidden_at = datetime.now(UTC)
     db.session.commit()
-    assert "Soon hidden thread" not in _fresh(client, "/en/")
+    assert "Soon hidden thread" not in fresh(client, "/en/")
 
 
 def test_another_worker_invalidates_this_workers_pages(app_factory, client, article):
     """Two apps on one instance folder stand for two gunicorn workers (memory store)."""
-    _warm(client, _url(article))
+    warm(client, _url(article))
     other_worker = app_factory(PAGE_CACHE_ENABLED=True)
     with other_worker.app_context():
         version = db.session.scalar(select(ArticleTranslation).where(
@@ -222,13 +205,13 @@ def test_another_worker_invalidates_this_workers_pages(app_factory, client, arti
         version.title = "Changed by the other worker"
         db.session.commit()
         db.session.remove()
-    assert "Changed by the other worker" in _fresh(client, _url(article))
+    assert "Changed by the other worker" in fresh(client, _url(article))
 
 
 def test_private_changes_keep_the_cache(app, client, article, make_user):
     """Logging in or out (a new session token) must not empty the cache for everyone."""
     member = make_user("member")
-    _warm(client, _url(article))
+    warm(client, _url(article))
     member.rotate_session_token()
     db.session.commit()
     assert client.get(_url(article)).headers["X-Cache"] == "HIT"
@@ -241,7 +224,7 @@ def test_private_changes_keep_the_cache(app, client, article, make_user):
 
 def test_a_member_never_receives_the_cached_visitor_page(app, client, article, make_user,
                                                          login):
-    _warm(client, _url(article))
+    warm(client, _url(article))
     anna = make_user("anna")
     member = app.test_client()
     login(anna, member)
@@ -266,7 +249,7 @@ def test_a_member_page_is_never_stored_nor_given_to_another_member(app, article,
 
 
 def test_the_real_header_of_a_member_is_never_cached(app, client, make_user, login):
-    _warm(client, "/en/")
+    warm(client, "/en/")
     anna = make_user("anna", display_name="Anna Member")
     member = app.test_client()
     login(anna, member)
@@ -276,14 +259,14 @@ def test_the_real_header_of_a_member_is_never_cached(app, client, make_user, log
 
 
 def test_a_remember_me_cookie_alone_bypasses_the_cache(app, client, article):
-    _warm(client, _url(article))
+    warm(client, _url(article))
     client.set_cookie("remember_token", "whatever", domain="localhost")
     assert client.get(_url(article)).headers.get("X-Cache") is None
 
 
 def test_a_visitor_with_a_pending_message_gets_it(app, client):
     """Flashed messages live in the session: such a request renders, not a cached copy."""
-    _warm(client, "/en/")
+    warm(client, "/en/")
     with client.session_transaction() as sess:
         sess["_flashes"] = [("info", "You are logged out.")]
     response = client.get("/en/")
@@ -324,7 +307,7 @@ def test_health_and_errors_are_never_cached(app, client):
 
 
 def test_query_language_and_time_zone_are_part_of_the_key(app, client, article):
-    _warm(client, "/en/?page=1")
+    warm(client, "/en/?page=1")
     assert client.get("/en/?page=2").headers["X-Cache"] == "MISS"
     assert client.get("/fr/?page=1").headers["X-Cache"] == "MISS"
     # agora.js writes the zone percent-encoded; it must still get its own entry.
@@ -369,12 +352,12 @@ def test_a_panel_is_computed_once_until_content_changes(app, ctx, make_user):
 def test_the_real_article_page_shows_a_new_comment_at_once(client, article, make_user):
     """The same through the articles blueprint's own page."""
     url = f"/en/articles/{article.id}-learning-circles"
-    assert "Learning circles" in _warm(client, url)
+    assert "Learning circles" in warm(client, url)
     reader = make_user("reader")
     db.session.add(Comment(author_id=reader.id, article_id=article.id,
                            body_html="<p>Seen on the real page</p>"))
     db.session.commit()
-    assert "Seen on the real page" in _fresh(client, url)
+    assert "Seen on the real page" in fresh(client, url)
 
 
 def test_a_cached_search_miss_expires_when_the_item_is_indexed(app, client, make_user):
@@ -393,11 +376,11 @@ def test_a_cached_search_miss_expires_when_the_item_is_indexed(app, client, make
                                   title="Zanzibarian reading circles",
                                   body_html="<p>Meeting notes.</p>"))
         db.session.commit()
-        assert "zanzibarian-circles" not in _warm(client, url)
+        assert "zanzibarian-circles" not in warm(client, url)
     finally:
         lock.release()
     assert drain(app, budget=None).processed == 1
-    assert "zanzibarian-circles" in _fresh(client, url)  # the result's link
+    assert "zanzibarian-circles" in fresh(client, url)  # the result's link
 
 
 def test_search_unavailable_is_never_cached(app, client):

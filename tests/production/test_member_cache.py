@@ -3,11 +3,9 @@ that member and session only, and rendered afresh after any change they could se
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
-from app.articles.models import Article, ArticleTranslation
+from app.articles.models import Article
 from app.comments.models import Comment
 from app.discussions.models import Discussion
 from app.extensions import db
@@ -18,19 +16,6 @@ from tests.production.helpers import fresh, warm
 @pytest.fixture
 def app(app_factory):
     return app_factory(PAGE_CACHE_ENABLED=True)
-
-
-@pytest.fixture
-def article(make_user) -> Article:
-    author = make_user("author")
-    article = Article(author_id=author.id, original_language="en", status="published",
-                      published_at=datetime.now(UTC))
-    article.translations = [ArticleTranslation(language="en", title="Learning circles",
-                                               slug="learning-circles",
-                                               body_html="<p>First body.</p>")]
-    db.session.add(article)
-    db.session.commit()
-    return article
 
 
 @pytest.fixture

@@ -79,20 +79,6 @@ def app(app_factory):
     return app
 
 
-@pytest.fixture
-def article(make_user) -> Article:
-    author = make_user("author")
-    now = datetime.now(UTC)
-    article = Article(author_id=author.id, original_language="en", status="published",
-                      published_at=now)
-    article.translations = [ArticleTranslation(language="en", title="Learning circles",
-                                               slug="learning-circles",
-                                               body_html="<p>First body.</p>")]
-    db.session.add(article)
-    db.session.commit()
-    return article
-
-
 def _url(article: Article, lang: str = "en") -> str:
     return f"/{lang}/_cachetest/articles/{article.id}"
 

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask
 
 from app import config as config_module
-from app.extensions import babel, csrf, db, init_migrate_lazily, limiter, login_manager
+from app.extensions import babel, csrf, db, init_migrate_lazily, login_manager
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -123,7 +123,9 @@ def register_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     login_manager.init_app(app)
-    limiter.init_app(app)
+    from app.ratelimit import init_limiter
+
+    init_limiter(app)
     i18n.init_app(app)
     from app.timeutil import select_timezone
 

@@ -7,6 +7,8 @@ import time
 import uuid
 
 from flask import Flask, Response, g, request
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 log = logging.getLogger("agora.request")
@@ -34,7 +36,29 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+SECURITY_HEADER_NAMES = {name.lower() for name in SECURITY_HEADERS}
 MAX_REQUEST_ID = 64
+# Methods whose requests carry no form body worth reading.
+BODYLESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signing serializer built once per
+    secret instead of on every request (twice: to open and to save the session)."""
+
+    def __init__(self) -> None:
+        self._serializers: dict[tuple[object, ...], URLSafeTimedSerializer] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        if not app.secret_key:
+            return None
+        secrets = (app.secret_key, *(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        serializer = self._serializers.get(secrets)
+        if serializer is None:
+            serializer = super().get_signing_serializer(app)
+            if serializer is not None:
+                self._serializers = {secrets: serializer}  # one secret at a time
+        return serializer
 
 
 def _request_id() -> str:
@@ -52,8 +76,10 @@ def start_request() -> None:
 
 def finish_request(response: Response) -> Response:
     headers = response.headers
+    present = {name.lower() for name in headers.keys()} & SECURITY_HEADER_NAMES
     for name, value in SECURITY_HEADERS.items():
-        headers.setdefault(name, value)
+        if name.lower() not in present:  # a view may have set its own (a stricter CSP)
+            headers.add(name, value)
     if request.is_secure:
         # Served over HTTPS (directly or, with BEHIND_PROXY, per the proxy): stay there.
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
@@ -76,7 +102,10 @@ def drop_nul_characters() -> None:
     form fields before any view sees them, so such input is treated like any other."""
     from werkzeug.datastructures import ImmutableMultiDict
 
-    for name in ("args", "form"):
+    sources = ["args"] if request.query_string else []
+    if request.method not in BODYLESS_METHODS:
+        sources.append("form")
+    for name in sources:
         values = getattr(request, name)
         if any("\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
             cleaned = ImmutableMultiDict(
@@ -87,6 +116,7 @@ def drop_nul_characters() -> None:
 
 
 def register(app: Flask) -> None:
+    app.session_interface = SessionInterface()
     if app.config.get("BEHIND_PROXY"):
         # One proxy in front (nginx, a load balancer): trust its X-Forwarded-* once.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]

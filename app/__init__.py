@@ -141,6 +141,9 @@ def register_extensions(app: Flask) -> None:
     from app.cache import init_cache
 
     init_cache(app)
+    from app.page_cache_fastpath import init_fastpath
+
+    init_fastpath(app)
     from app.member_cache import init_member_cache
 
     init_member_cache(app)

@@ -408,16 +408,21 @@ def _is_visitor(app: Flask) -> bool:
     return not current_user.is_authenticated
 
 
+def page_key(environ: dict[str, Any], host: str, lang: str, tz: str) -> str:
+    """A visitor's page: method, language, time zone and the whole URL. Shared with
+    the fast path in front of Flask (app/page_cache_fastpath.py)."""
+    # Scheme and host too: pages carry absolute links (hreflang alternates, feeds).
+    url = (f"{environ.get('wsgi.url_scheme')}://{host}{environ.get('SCRIPT_NAME', '')}"
+           f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}")
+    raw = f"{environ.get('REQUEST_METHOD')}\n{lang}\n{tz}\n{url}"
+    return "page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
 def _page_key() -> str:
     # The zone pages are rendered in, decided exactly as Babel will decide it (a junk
     # cookie renders in UTC, so it shares the UTC entry instead of adding one).
     tz = select_timezone() if TZ_COOKIE in request.cookies else "UTC"
-    environ = request.environ
-    # Scheme and host too: pages carry absolute links (hreflang alternates, feeds).
-    url = (f"{environ.get('wsgi.url_scheme')}://{request.host}{environ.get('SCRIPT_NAME', '')}"
-           f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}")
-    raw = f"{request.method}\n{current_lang()}\n{tz}\n{url}"
-    return "page:" + hashlib.sha256(raw.encode()).hexdigest()
+    return page_key(request.environ, request.host, current_lang(), tz)
 
 
 def _serve_cached() -> Response | None:

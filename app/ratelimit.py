@@ -14,7 +14,7 @@ looked at.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Flask, Response
@@ -29,9 +29,15 @@ MIDDLEWARE_SETTINGS = ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_
 CONTEXT_ATTRIBUTE = "_limiter_request_context"
 
 
+def limits_every_request(config: Mapping[str, Any]) -> bool:
+    """True when a configured limit applies to every request, pages included."""
+    return bool(config.get("RATELIMIT_ENABLED", True)) and any(
+        config.get(name) for name in MIDDLEWARE_SETTINGS)
+
+
 def init_limiter(app: Flask) -> None:
     limiter.init_app(app)
-    if any(app.config.get(name) for name in MIDDLEWARE_SETTINGS):
+    if limits_every_request(app.config):
         return
     check = limiter._check_request_limit
     before = app.before_request_funcs.get(None, [])

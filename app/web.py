@@ -61,17 +61,23 @@ class SessionInterface(SecureCookieSessionInterface):
         return serializer
 
 
-def _request_id() -> str:
+def request_id_from(incoming: str) -> str:
     """The proxy's X-Request-ID when it looks sane, so log lines can be joined up."""
-    incoming = request.headers.get("X-Request-ID", "")
     if 0 < len(incoming) <= MAX_REQUEST_ID and incoming.isprintable() and " " not in incoming:
         return incoming
     return uuid.uuid4().hex
 
 
+def log_request(method: str, path: str, status: int, started: float, request_id: str,
+                cache: str) -> None:
+    ms = (time.perf_counter() - started) * 1000
+    # The path only: query strings can carry search terms and tokens.
+    log.info("%s %s %s %.1fms id=%s cache=%s", method, path, status, ms, request_id, cache)
+
+
 def start_request() -> None:
     g.request_started = time.perf_counter()
-    g.request_id = _request_id()
+    g.request_id = request_id_from(request.headers.get("X-Request-ID", ""))
 
 
 def finish_request(response: Response) -> Response:
@@ -88,11 +94,8 @@ def finish_request(response: Response) -> Response:
         headers["X-Request-ID"] = request_id
     started = g.get("request_started")
     if started is not None:
-        ms = (time.perf_counter() - started) * 1000
-        cache = headers.get("X-Cache", "-")
-        # The path only: query strings can carry search terms and tokens.
-        log.info("%s %s %s %.1fms id=%s cache=%s", request.method, request.path,
-                 response.status_code, ms, request_id, cache)
+        log_request(request.method, request.path, response.status_code, started,
+                    request_id or "-", headers.get("X-Cache", "-"))
     return response
 
 

@@ -7,6 +7,8 @@ Everything can be changed from the environment (see docs/operations.md):
                         at most 8)
   AGORA_WORKER_CLASS    sync (default) or gthread
   AGORA_THREADS         threads per gthread worker (default 4 with gthread, else 1)
+  AGORA_WORKER_CONNECTIONS  connections one gthread worker holds at once (default
+                        2 x threads)
   AGORA_TIMEOUT         seconds before a stuck worker is restarted (default 30)
   AGORA_GRACEFUL_TIMEOUT  seconds a worker has to finish its requests on stop/reload (30)
   AGORA_MAX_REQUESTS    recycle a worker after this many requests (default 0: never)
@@ -52,6 +54,13 @@ bind = [part.strip() for part in os.environ.get("AGORA_BIND", "127.0.0.1:8000").
 workers = _int_env("AGORA_WORKERS", "WEB_CONCURRENCY", default=_default_workers()) or 1
 worker_class = os.environ.get("AGORA_WORKER_CLASS", "sync")
 threads = _int_env("AGORA_THREADS", default=4 if worker_class == "gthread" else 1) or 1
+# A gthread worker keeps each connection it accepts for as long as the client keeps it
+# alive (gunicorn's default allows 1000), so the first worker to accept can end up
+# serving most of them on one core while the others idle (seen: 26 of the benchmark's
+# 32 connections on one of 4 workers, p99 47 ms). Holding no more than it can serve
+# soon leaves the rest in the listen queue, which every worker with room takes from:
+# the fairness sync workers get, with keep-alive.
+worker_connections = _int_env("AGORA_WORKER_CONNECTIONS", default=2 * threads) or 2 * threads
 timeout = _int_env("AGORA_TIMEOUT", default=30)
 graceful_timeout = _int_env("AGORA_GRACEFUL_TIMEOUT", default=30)
 keepalive = 5

@@ -93,3 +93,20 @@ def test_make_serve_starts_gunicorn_that_answers_healthz(tmp_path):
     log_text = log_path.read_text(errors="replace")
     assert log_text.count("Booting worker") == 2
     assert "agora.request: GET /healthz 200" in log_text
+
+
+@pytest.mark.parametrize(("env", "expected"), [
+    ({"AGORA_WORKER_CLASS": "gthread"}, 8),
+    ({"AGORA_WORKER_CLASS": "gthread", "AGORA_THREADS": "2"}, 4),
+    ({"AGORA_WORKER_CLASS": "gthread", "AGORA_WORKER_CONNECTIONS": "50"}, 50),
+])
+def test_a_gthread_worker_holds_only_the_connections_it_can_serve_soon(monkeypatch, env,
+                                                                       expected):
+    import runpy
+
+    for name in ("AGORA_THREADS", "AGORA_WORKER_CONNECTIONS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    config = runpy.run_path(str(PROJECT / "gunicorn.conf.py"))
+    assert config["worker_connections"] == expected

@@ -475,9 +475,19 @@ def _release_render(_exc: BaseException | None = None) -> None:
             done.set()
 
 
-def _lookup(app: Flask, key: str) -> tuple[str | None, Response | None]:
-    version, entry = get_cache(app).backend.get_with_version(key)
+def current_entry(cache: AgoraCache, key: str) -> tuple[str, PageEntry | None]:
+    """The content version ("" when the store is unreachable) and the page stored
+    under `key` if it was rendered at that version. Shared with the fast path in
+    front of Flask (app/page_cache_fastpath.py)."""
+    version, entry = cache.backend.get_with_version(key)
     if version and isinstance(entry, PageEntry) and entry.version == version:
+        return version, entry
+    return version, None
+
+
+def _lookup(app: Flask, key: str) -> tuple[str | None, Response | None]:
+    version, entry = current_entry(get_cache(app), key)
+    if entry is not None:
         response = app.response_class(entry.body, status=entry.status, headers=entry.headers)
         response.headers["X-Cache"] = "HIT"
         g.page_cache_hit = True

@@ -10,7 +10,9 @@ See docs/i18n.md for the catalog workflow.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache, lru_cache
+from typing import Any
 
 from babel import Locale
 from flask import Flask, Request, current_app, g, has_request_context, request
@@ -75,10 +77,15 @@ def current_lang() -> str:
     if lang:
         return lang
     if has_request_context():
-        first = request.path.lstrip("/").split("/", 1)[0]
-        if first in current_app.config["LANGUAGES"]:
-            return first
+        return path_language(request.path, current_app.config)
     return current_app.config["DEFAULT_LANGUAGE"]
+
+
+def path_language(path: str, config: Mapping[str, Any]) -> str:
+    """The language a path's first segment names, else the default (also used in
+    front of Flask by app/page_cache_fastpath.py)."""
+    first = path.lstrip("/").split("/", 1)[0]
+    return first if first in config["LANGUAGES"] else config["DEFAULT_LANGUAGE"]
 
 
 def interface_lang(code: str | None = None) -> str:

@@ -27,8 +27,8 @@ from werkzeug.exceptions import SecurityError
 from werkzeug.http import parse_cookie
 from werkzeug.wsgi import get_host
 
-from app.cache import EXTENSION_KEY, PageEntry, page_key
-from app.i18n import TZ_COOKIE
+from app.cache import EXTENSION_KEY, PageEntry, current_entry, page_key
+from app.i18n import TZ_COOKIE, path_language
 from app.ratelimit import limits_every_request
 from app.web import log_request, request_id_from
 
@@ -71,13 +71,9 @@ class PageCacheFastPath:
             host = get_host(environ, app.config.get("TRUSTED_HOSTS"))
         except SecurityError:
             return None  # Flask answers that
-        first = environ.get("PATH_INFO", "").lstrip("/").split("/", 1)[0]
         # The page language as app.i18n.current_lang decides it from the URL.
-        lang = first if first in app.config["LANGUAGES"] else app.config["DEFAULT_LANGUAGE"]
-        version, entry = cache.backend.get_with_version(page_key(environ, host, lang, "UTC"))
-        if version and isinstance(entry, PageEntry) and entry.version == version:
-            return entry
-        return None
+        lang = path_language(environ.get("PATH_INFO", ""), app.config)
+        return current_entry(cache, page_key(environ, host, lang, "UTC"))[1]
 
 
 def init_fastpath(app: Flask) -> None:

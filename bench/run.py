@@ -243,15 +243,20 @@ class Server:
             return []
         return [int(p) for p in children.split()]
 
-    def worker_rss_mb(self) -> list[float]:
+    def worker_memory_mb(self) -> list[dict[str, float]]:
+        """Per worker: VmRSS (what the target judges) and its parts, RssAnon (the
+        worker's own heap) and RssFile (touched pages of mapped files such as the
+        search index segments, shared between workers and reclaimable)."""
         out = []
         for pid in self.worker_pids():
             try:
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        out.append(round(int(line.split()[1]) / 1024, 1))
+                status = Path(f"/proc/{pid}/status").read_text().splitlines()
             except OSError:
                 continue
+            fields = dict(line.split(":", 1) for line in status if ":" in line)
+            out.append({name: round(int(fields[key].split()[0]) / 1024, 1)
+                        for name, key in (("rss", "VmRSS"), ("anon", "RssAnon"),
+                                          ("file", "RssFile")) if key in fields})
         return out
 
     def stop(self) -> None:
@@ -361,7 +366,9 @@ def measure(instance: Path, meta: dict, config: ServerConfig, args: argparse.Nam
             print(f"  {page.name:<18} {entry['rps']:>8.0f} req/s  p50 {entry['p50_ms']:6.1f} ms"
                   f"  p99 {entry['p99_ms']:6.1f} ms  (load {entry['load1_before']})")
             entry["settle_s"] = settle(base)
-        result["rss_mb"] = server.worker_rss_mb()
+        memory = server.worker_memory_mb()
+        result["rss_mb"] = [m["rss"] for m in memory]
+        result["worker_memory_mb"] = memory
     finally:
         server.stop()
     judge(result)
@@ -426,6 +433,10 @@ def print_table(result: dict) -> None:
     rss = result.get("rss_mb") or []
     print(f"  worker RSS after the run: {', '.join(f'{r:.0f}' for r in rss)} MB "
           f"(target < {RSS_LIMIT_MB} MB): {result['rss_verdict']}")
+    parts = result.get("worker_memory_mb") or []
+    if parts:
+        print("    of which anonymous / mapped files: " + ", ".join(
+            f"{m.get('anon', 0):.0f} / {m.get('file', 0):.0f}" for m in parts) + " MB")
 
 
 # -- start-up --------------------------------------------------------------------------

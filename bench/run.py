@@ -245,8 +245,8 @@ class Server:
 
     def worker_memory_mb(self) -> list[dict[str, float]]:
         """Per worker: VmRSS (what the target judges) and its parts, RssAnon (the
-        worker's own heap) and RssFile (touched pages of mapped files such as the
-        search index segments, shared between workers and reclaimable)."""
+        worker's own heap) and RssFile (touched pages of mapped files: shared
+        libraries; the index is read without mmap, see app/search/store.py)."""
         out = []
         for pid in self.worker_pids():
             try:
@@ -254,6 +254,8 @@ class Server:
             except OSError:
                 continue
             fields = dict(line.split(":", 1) for line in status if ":" in line)
+            if "VmRSS" not in fields:  # a worker exiting right now has no memory left
+                continue
             out.append({name: round(int(fields[key].split()[0]) / 1024, 1)
                         for name, key in (("rss", "VmRSS"), ("anon", "RssAnon"),
                                           ("file", "RssFile")) if key in fields})

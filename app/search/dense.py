@@ -6,9 +6,12 @@ thousands of postings that way, and an exact count forbids its block-skipping
 shortcut (p95 138 ms at 100,000 documents). Here each segment is evaluated in one
 go instead:
 
-* a term's postings are read block by block into arrays, and Whoosh's own BM25F
-  (same formula, statistics and parameters) is computed over them at once;
-* AND, OR and NOT become operations on per-segment match and score arrays;
+* a term's postings are read into arrays (decoded once, then shared by every worker
+  through postings_cache), and Whoosh's own BM25F (same formula, statistics and
+  parameters) is computed over them at once;
+* AND, OR and NOT become operations on those arrays: sparse (the matching documents
+  and their scores) for words, so the work follows the postings and not the size
+  of the segment; dense (one entry per document) for NOT, dates and filter words;
 * filters and the page-language boost are per-segment masks, cached;
 * the exact count and the top hits come out of the same arrays.
 
@@ -28,6 +31,7 @@ import threading
 import weakref
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -38,6 +42,8 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
+from app.search import postings_cache
+
 # Field lengths are stored as one byte each; this turns the bytes back into lengths.
 _LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
 # Filter and language masks kept per segment (bit-packed: n/8 bytes each).
@@ -47,6 +53,17 @@ MISSING = np.iinfo(np.int64).min + 1
 
 # Per segment: (score per document, does it match). None: nothing in it matches.
 Arrays = tuple[np.ndarray, np.ndarray] | None
+
+
+@dataclass
+class Sparse:
+    """The documents a query part matches (ascending, no repeats) and their scores."""
+
+    ids: np.ndarray
+    scores: np.ndarray
+
+
+Found = Sparse | Arrays
 
 
 @dataclass
@@ -102,12 +119,16 @@ def _parse_blocks(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
 class _Segment:
     """What one segment reader holds, read once: live documents, field lengths, masks."""
 
-    def __init__(self, reader: IndexReader) -> None:
+    def __init__(self, reader: IndexReader, cache: Path | None = None) -> None:
         # Weak: this object is the value of a WeakKeyDictionary keyed by the reader, and
         # a strong reference back would keep every replaced reader (and its open files
         # and caches) alive for good.
         self._reader = weakref.ref(reader)
         self.n = reader.doc_count_all()
+        segment = reader.segment()
+        # Where decoded postings are shared between workers (None: not at all).
+        self.cache = cache if cache is not None and segment is not None else None
+        self.segment_id = segment.segment_id() if segment is not None else ""
         self.live = np.ones(self.n, dtype=bool)
         if reader.has_deletions():
             self.live[np.fromiter(reader.deleted_docs_set, dtype=np.int64)] = False
@@ -133,12 +154,19 @@ class _Segment:
         if info.is_inlined():  # a short list kept in the term's entry
             ids, weights, _values = info.inlined_postings()
             return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+        if self.cache is not None:
+            found = postings_cache.load(self.cache, self.segment_id, fieldname, btext)
+            if found is not None:
+                return found
         offset, length = info.extent()
         if isinstance(length, tuple):  # Whoosh 2.7.5 decodes it as struct.unpack's tuple
             length = length[0]
         # The whole list in one read, then parsed in memory: through Whoosh's matcher
         # each block is a dozen small reads (a third of a search at 1.8M documents).
-        return _parse_blocks(terms._postfile.get(offset, length))  # noqa: SLF001
+        ids, weights = _parse_blocks(terms._postfile.get(offset, length))  # noqa: SLF001
+        if self.cache is not None:
+            postings_cache.save(self.cache, self.segment_id, fieldname, btext, ids, weights)
+        return ids, weights
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's one-byte length code in `fieldname` (decode with _LENGTHS;
@@ -186,23 +214,44 @@ class _Segment:
                 self._masks[key] = packed
         return np.unpackbits(packed, count=self.n).view(bool)
 
+    def mask_at(self, fieldname: str, btext: bytes, ids: np.ndarray) -> np.ndarray:
+        """mask(fieldname, btext)[ids], read from the packed bits (no n-sized array)."""
+        self.mask(fieldname, btext)  # fills the cache
+        packed = self._masks.get((fieldname, btext))
+        if packed is None:  # cleared meanwhile by another thread
+            return self.mask(fieldname, btext)[ids]
+        return ((packed[ids >> 3] >> (7 - (ids & 7))) & 1).astype(bool)
+
 
 _segments: weakref.WeakKeyDictionary[IndexReader, _Segment] = weakref.WeakKeyDictionary()
 _segments_lock = threading.Lock()
 
 
-def _segment(reader: IndexReader) -> _Segment:
+def _segment(reader: IndexReader, cache: Path | None = None) -> _Segment:
     """The cached view of a segment reader (readers are reused while unchanged)."""
     seg = _segments.get(reader)
     if seg is None:
-        seg = _Segment(reader)
+        seg = _Segment(reader, cache)
         with _segments_lock:
             seg = _segments.setdefault(reader, seg)
     return seg
 
 
+def _contains(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Which of `ids` are in `sorted_ids` (ascending, unique)."""
+    pos = np.searchsorted(sorted_ids, ids)
+    found = pos < len(sorted_ids)
+    found[found] = sorted_ids[pos[found]] == ids[found]
+    return found
+
+
 class _Evaluator:
-    """A query's match and score arrays over one segment."""
+    """A query's matches and scores over one segment.
+
+    Words give Sparse answers (their postings: work in proportion to them, not to the
+    segment); parts that speak of every document (NOT, dates, filter words) give dense
+    arrays. AND keeps a sparse answer sparse; each combination adds scores in the
+    query's own order, so every float comes out as Whoosh's does."""
 
     def __init__(self, top: Searcher, sub: Searcher, seg: _Segment,
                  averages: dict[str, float]) -> None:
@@ -213,14 +262,24 @@ class _Evaluator:
         weighting = top.weighting
         self.bm25 = weighting if isinstance(weighting, BM25F) else BM25F()
 
-    def run(self, q: wq.Query) -> Arrays:
+    def run(self, q: wq.Query) -> Found:
         found = self._eval(q)
         boost = getattr(q, "boost", 1.0)  # not every query type has one
         if found is not None and boost != 1.0 and not isinstance(q, wq.Term):
-            found = (found[0] * boost, found[1])
+            found = _scaled(found, boost)
         return found
 
-    def _eval(self, q: wq.Query) -> Arrays:  # noqa: PLR0911  (one branch per query type)
+    def dense(self, found: Found) -> Arrays:
+        """Any answer as (score per document, does it match)."""
+        if not isinstance(found, Sparse):
+            return found
+        score = np.zeros(self.seg.n)
+        score[found.ids] = found.scores
+        match = np.zeros(self.seg.n, dtype=bool)
+        match[found.ids] = True
+        return score, match
+
+    def _eval(self, q: wq.Query) -> Found:  # noqa: PLR0911  (one branch per query type)
         if q is wq.NullQuery:
             return None
         if isinstance(q, wq.Term):
@@ -230,40 +289,38 @@ class _Evaluator:
         if isinstance(q, wq.Not):
             # Whoosh gives each document that lacks the words a score of 1 (also inside
             # an AND, where it adds 1 to every match).
-            inner = self.run(q.query)
+            inner = self.dense(self.run(q.query))
             match = self.seg.live.copy() if inner is None else self.seg.live & ~inner[1]
             return np.ones(self.seg.n), match
         if isinstance(q, wq.ConstantScoreQuery):
             inner = self.run(q.child)
+            if isinstance(inner, Sparse):
+                return Sparse(inner.ids, np.full(len(inner.ids), q.score))
             return None if inner is None else (np.full(self.seg.n, q.score), inner[1])
         if isinstance(q, wq.And):
             return self._and([self.run(p) for p in q.subqueries])
         if isinstance(q, wq.Or):
             return self._or([self.run(p) for p in q.subqueries])
         if isinstance(q, wq.AndNot):
-            a = self.run(q.a)
-            b = self.run(q.b)
-            return a if a is None or b is None else (a[0], a[1] & ~b[1])
+            return self._and_not(self.run(q.a), self.run(q.b))
         if isinstance(q, wq.AndMaybe):
             return self._and_maybe(self.run(q.a), self.run(q.b))
         if isinstance(q, wq.Require):
-            a = self.run(q.a)
-            b = self.run(q.b)
-            return None if a is None or b is None else (a[0], a[1] & b[1])
+            return self._require(self.run(q.a), self.run(q.b))
         if isinstance(q, (wq.Prefix, wq.Wildcard)):
             return self._multiterm(q)
         if isinstance(q, wq.DateRange):
             return self._date_range(q)
         return self._whoosh(q)
 
-    def _term(self, fieldname: str, text: Any, boost: float) -> Arrays:
+    def _term(self, fieldname: str, text: Any, boost: float) -> Found:
         field = self.seg.reader.schema[fieldname] if fieldname in self.seg.reader.schema else None
         if field is None:
             return None
         btext = field.to_bytes(text) if not isinstance(text, bytes) else text
-        n = self.seg.n
         if not field.scorable:
-            # Whoosh scores a term of an unscored field by its weight: 1 here.
+            # Whoosh scores a term of an unscored field by its weight: 1 here. Kept dense:
+            # filter words (type, language) match a large share of the documents.
             match = self.seg.mask(fieldname, btext)
             return (match * float(boost), match) if match.any() else None
         postings = self.seg.postings(fieldname, btext)
@@ -276,11 +333,7 @@ class _Evaluator:
         avgfl = self._avg_length(fieldname)
         lengths = _LENGTHS[self.seg.lengths(fieldname)[ids]]
         scores = idf * (weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl))
-        score = np.zeros(n)
-        score[ids] = scores * boost
-        match = np.zeros(n, dtype=bool)
-        match[ids] = True
-        return score, match
+        return Sparse(ids, scores * boost)
 
     def _avg_length(self, fieldname: str) -> float:
         # Whoosh sums it over every segment on each call: once per search is enough.
@@ -289,36 +342,76 @@ class _Evaluator:
             found = self.averages[fieldname] = self.top.avg_field_length(fieldname) or 1
         return found
 
-    @staticmethod
-    def _or(parts: list[Arrays]) -> Arrays:
+    def _or(self, parts: list[Found]) -> Found:
         present = [p for p in parts if p is not None]
         if not present:
             return None
+        if all(isinstance(p, Sparse) for p in present):
+            ids = np.sort(np.concatenate([p.ids for p in present]), kind="stable")
+            ids = ids[np.concatenate(([True], ids[1:] != ids[:-1]))]
+            scores = np.zeros(len(ids))
+            for p in present:
+                scores[np.searchsorted(ids, p.ids)] += p.scores
+            return Sparse(ids, scores)
+        dense = [self.dense(p) for p in present]
         # A part's scores are only meaningful where it matches (an AND's are not zero
         # elsewhere), hence the products.
-        score, match = present[0][0] * present[0][1], present[0][1].copy()
-        for s, m in present[1:]:
+        score, match = dense[0][0] * dense[0][1], dense[0][1].copy()
+        for s, m in dense[1:]:
             score += s * m
             match |= m
         return score, match
 
-    @staticmethod
-    def _and(parts: list[Arrays]) -> Arrays:
+    def _and(self, parts: list[Found]) -> Found:
         if not parts or any(p is None for p in parts):
             return None
-        score, match = parts[0][0].copy(), parts[0][1].copy()
-        for s, m in parts[1:]:
-            score += s
-            match &= m
-        return score, match
+        sparse = [p for p in parts if isinstance(p, Sparse)]
+        if not sparse:
+            score, match = parts[0][0].copy(), parts[0][1].copy()
+            for s, m in parts[1:]:
+                score += s
+                match &= m
+            return score, match
+        # The documents every part matches, then their scores summed in the parts' order.
+        ids = min(sparse, key=lambda p: len(p.ids)).ids
+        for p in parts:
+            ids = ids[_contains(p.ids, ids) if isinstance(p, Sparse) else p[1][ids]]
+        scores = np.zeros(len(ids))
+        for p in parts:
+            scores += p.scores[np.searchsorted(p.ids, ids)] if isinstance(p, Sparse) else p[0][ids]
+        return Sparse(ids, scores)
 
-    @staticmethod
-    def _and_maybe(a: Arrays, b: Arrays) -> Arrays:
+    def _and_not(self, a: Found, b: Found) -> Found:
         if a is None or b is None:
             return a
+        if isinstance(a, Sparse):
+            inside = _contains(b.ids, a.ids) if isinstance(b, Sparse) else b[1][a.ids]
+            return Sparse(a.ids[~inside], a.scores[~inside])
+        return a[0], a[1] & ~self.dense(b)[1]
+
+    def _and_maybe(self, a: Found, b: Found) -> Found:
+        if a is None or b is None:
+            return a
+        if isinstance(a, Sparse):
+            if isinstance(b, Sparse):
+                extra = np.zeros(len(a.ids))
+                inside = _contains(b.ids, a.ids)
+                extra[inside] = b.scores[np.searchsorted(b.ids, a.ids[inside])]
+            else:
+                extra = (b[0] * b[1])[a.ids]
+            return Sparse(a.ids, a.scores + extra)
+        b = self.dense(b)
         return a[0] + b[0] * b[1], a[1]
 
-    def _multiterm(self, q: wq.Query) -> Arrays:
+    def _require(self, a: Found, b: Found) -> Found:
+        if a is None or b is None:
+            return None
+        if isinstance(a, Sparse):
+            inside = _contains(b.ids, a.ids) if isinstance(b, Sparse) else b[1][a.ids]
+            return Sparse(a.ids[inside], a.scores[inside])
+        return a[0], a[1] & self.dense(b)[1]
+
+    def _multiterm(self, q: wq.Query) -> Found:
         """`prefix*` and wildcards: an OR of the words they stand for in this segment.
 
         Scored like any OR: Whoosh 2.7.5's "constant score" for them falls back to the
@@ -338,7 +431,7 @@ class _Evaluator:
             match &= values < high if q.endexcl else values <= high
         return np.full(self.seg.n, 1.0), match
 
-    def _whoosh(self, q: wq.Query) -> Arrays:
+    def _whoosh(self, q: wq.Query) -> Found:
         """Any other query (a phrase): Whoosh's matcher, one document at a time."""
         m = q.matcher(self.sub, self.sub.context(weighting=self.top.weighting))
         ids: list[int] = []
@@ -349,12 +442,13 @@ class _Evaluator:
             m.next()
         if not ids:
             return None
-        score = np.zeros(self.seg.n)
-        match = np.zeros(self.seg.n, dtype=bool)
-        index = np.array(ids, dtype=np.int64)
-        score[index] = scores
-        match[index] = True
-        return score, match
+        return Sparse(np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64))
+
+
+def _scaled(found: Found, factor: float) -> Found:
+    if isinstance(found, Sparse):
+        return Sparse(found.ids, found.scores * factor)
+    return None if found is None else (found[0] * factor, found[1])
 
 
 def search(
@@ -377,31 +471,39 @@ def search(
     keys: list[np.ndarray] = []
     total = 0
     averages: dict[str, float] = {}
+    folder = getattr(getattr(getattr(searcher, "_ix", None), "storage", None), "folder", None)
+    cache = postings_cache.root(folder) if folder else None
     for sub, offset in searcher.leaf_searchers():
-        seg = _segment(sub.reader())
+        seg = _segment(sub.reader(), cache)
         if not seg.n:
             continue
         evaluator = _Evaluator(searcher, sub, seg, averages)
         found = evaluator.run(q)
         if found is None:
             continue
-        score, match = found
-        match = match & seg.live
+        if isinstance(found, Sparse):
+            index, score = found.ids, found.scores
+            keep = seg.live[index]
+        else:
+            index, score = np.flatnonzero(found[1]), found[0]
+            keep = seg.live[index]
+            score = score[index]
         if restrict is not None:
             allowed = evaluator.run(restrict)
             if allowed is None:
                 continue
-            match &= allowed[1]
-        index = np.flatnonzero(match)
+            keep &= _contains(allowed.ids, index) if isinstance(allowed, Sparse) \
+                else allowed[1][index]
+        index, score = index[keep], score[keep]
         if not len(index):
             continue
         total += len(index)
         if newest:
             key = seg.column("created")[index]
         else:
-            key = score[index]
+            key = score
             if boost_lang:
-                key = key + boost * seg.mask("lang", boost_lang.encode())[index]
+                key = key + boost * seg.mask_at("lang", boost_lang.encode(), index)
         best = np.argsort(-key, kind="stable")[:limit]
         docs.append(index[best] + offset)
         keys.append(key[best])

@@ -5,6 +5,8 @@ Layout of SEARCH_INDEX_DIR::
     write.lock        fcntl lock: whoever holds it may write (drain, rebuild)
     current -> gen-…  symlink to the live Whoosh index; swapped atomically by rebuild
     gen-…/            one Whoosh index per rebuild (the previous one is kept a while)
+    gen-…/postings-cache/   long posting lists decoded once, for every worker
+                            (postings_cache.py; pruned as segments merge away)
 
 The lock is ours, not Whoosh's, because a rebuild writes a *new* directory: it must
 keep drains out of the old one until the swap, or their changes would be lost. An
@@ -28,6 +30,7 @@ from whoosh.index import FileIndex
 from whoosh.reading import EmptyReader, IndexReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
+from app.search import postings_cache
 from app.search.schema import build_schema
 
 CURRENT = "current"
@@ -212,6 +215,7 @@ def _refreshed(searcher: Searcher, live: Path) -> Searcher:
     """
     ix = _open_for_reading(live)
     toc = ix._read_toc()  # noqa: SLF001  (no public way to read the segment list)
+    postings_cache.prune(postings_cache.root(live), {s.segment_id() for s in toc.segments})
     old = searcher.reader()
     reusable = {} if isinstance(old, EmptyReader) else {
         r.segment().segment_id(): r for r, _offset in old.leaf_readers()

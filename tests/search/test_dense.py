@@ -91,6 +91,10 @@ USER_QUERIES = [
     "tag:mentoring", "type:discussion learning", "theme:quality garden",
     "learning ANDMAYBE garden", "learning ANDNOT garden", "biblioteka", "nowhereword",
     "learning nowhereword", "learning OR nowhereword",
+    # Sparse (word) and dense (filter, NOT) parts mixed in each combination.
+    "learning OR type:discussion", "type:article ANDMAYBE learning",
+    "learning ANDMAYBE type:comment", "(learning NOT garden) OR public",
+    "type:article ANDNOT learning",
 ]
 
 MATCH_NOTHING = {"nowhereword", "learning nowhereword"}
@@ -105,6 +109,16 @@ def test_user_queries_match_and_rank_as_whoosh(searcher, raw):
     assert hits.docnums == docnums
     assert hits.keys == pytest.approx(scores, rel=1e-9)
     assert bool(docnums) == (raw not in MATCH_NOTHING)
+
+
+def test_andnot_a_filter_word_removes_all_its_documents(searcher):
+    # Not against Whoosh: its AndNot matcher keeps one comment here (document 708).
+    learning = set(dense.search(searcher, parsed(searcher, "learning"), limit=100_000).docnums)
+    comments = set(dense.search(searcher, wq.Term("type", "comment"), limit=100_000).docnums)
+    hits = dense.search(searcher, parsed(searcher, "learning ANDNOT type:comment"),
+                        limit=100_000)
+    assert set(hits.docnums) == learning - comments and hits.total == len(learning - comments)
+    assert learning & comments and learning - comments
 
 
 def test_not_alone_matches_every_live_document_without_the_word(searcher):

@@ -1,0 +1,90 @@
+"""Decoded postings shared through files beside the index (app/search/postings_cache.py)."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+
+from app.search import dense, postings_cache, store
+from app.search.schema import build_schema
+
+from .test_dense import _doc
+
+
+@pytest.fixture
+def ix(tmp_path, monkeypatch):
+    monkeypatch.setattr(postings_cache, "MIN_POSTINGS", 1)  # cache every list here
+    index = whoosh_index.create_in(str(tmp_path), build_schema())
+    rng = random.Random(3)
+    n = 0
+    for size in (300, 200):  # two segments
+        writer = index.writer()
+        for _ in range(size):
+            n += 1
+            writer.add_document(**_doc(rng, n))
+        writer.commit(merge=False)
+    return index
+
+
+def cached_files(ix) -> list:
+    return sorted(p for p in postings_cache.root(ix.storage.folder).rglob("*") if p.is_file())
+
+
+def search(ix, q):
+    with ix.searcher() as s:  # a fresh searcher: new readers, nothing kept in memory
+        return dense.search(s, q, limit=1000)
+
+
+def test_a_search_saves_postings_and_the_next_reads_them(ix):
+    q = wq.Or([wq.Term("text_en", "learn"), wq.Term("text_fr", "apprentissag")])
+    first = search(ix, q)
+    files = cached_files(ix)
+    assert first.total > 0 and len(files) >= 2  # a word in each of two segments at least
+    assert {f.parent.parent.name for f in files} == {
+        r.segment().segment_id() for r, _o in ix.reader().leaf_readers()}
+    assert search(ix, q) == first
+    # The second search read the files: doubling every saved weight raises every score.
+    for f in files:
+        raw = np.fromfile(f, dtype=np.int64)
+        half = len(raw) // 2
+        raw[half:].view(np.float64)[:] *= 2
+        raw.tofile(f)
+    doubled = search(ix, q)
+    assert doubled.total == first.total
+    assert all(b > a for a, b in zip(first.keys, doubled.keys, strict=True))
+
+
+def test_a_damaged_file_is_ignored(ix):
+    q = wq.Term("text_en", "learn")
+    first = search(ix, q)
+    for f in cached_files(ix):
+        f.write_bytes(b"\x01\x02\x03")  # not whole numbers: not a list this module wrote
+    assert search(ix, q) == first
+
+
+def test_an_unwritable_cache_costs_nothing_but_speed(ix, tmp_path):
+    postings_cache.root(ix.storage.folder).write_text("a file where the folder would go")
+    q = wq.Term("text_en", "learn")
+    hits = search(ix, q)
+    assert hits.total > 0
+    with ix.searcher() as s:
+        assert hits.docnums == [h.docnum for h in s.search(q, limit=1000)]
+
+
+def test_a_refresh_removes_the_files_of_merged_segments(ix):
+    q = wq.Term("text_en", "learn")
+    s = ix.searcher()
+    dense.search(s, q, limit=10)
+    before = {f.parent.parent.name for f in cached_files(ix)}
+    assert len(before) == 2
+    ix.optimize()  # both segments merged into a new one
+    s = store._refreshed(s, ix.storage.folder)  # noqa: SLF001
+    assert not {p.name for p in postings_cache.root(ix.storage.folder).iterdir()} & before
+    assert dense.search(s, q, limit=1000).total == search(ix, q).total > 0
+    assert {f.parent.parent.name for f in cached_files(ix)} == {
+        r.segment().segment_id() for r, _o in s.reader().leaf_readers()}
+    s.close()

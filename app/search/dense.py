@@ -48,6 +48,8 @@ from app.search import postings_cache
 _LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
 # Filter and language masks kept per segment (bit-packed: n/8 bytes each).
 MASKS_PER_SEGMENT = 64
+# Term lookups remembered per segment (most say "not here": ~150 bytes each).
+PLACES_PER_SEGMENT = 4096
 # A document without a value in a numeric column (sorts last, never in a range).
 MISSING = np.iinfo(np.int64).min + 1
 
@@ -64,6 +66,9 @@ class Sparse:
 
 
 Found = Sparse | Arrays
+# Where a segment keeps a term's postings: (offset, length) in its postings file, the
+# postings themselves when kept in the term's entry, or None: not in the segment.
+Place = tuple[int, int] | tuple[np.ndarray, np.ndarray] | None
 
 
 @dataclass
@@ -134,6 +139,7 @@ class _Segment:
             self.live[np.fromiter(reader.deleted_docs_set, dtype=np.int64)] = False
         self._lengths: dict[str, np.ndarray] = {}
         self._masks: dict[tuple[str, bytes], np.ndarray] = {}
+        self._places: dict[tuple[str, bytes], Place] = {}
         self._columns: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
@@ -145,28 +151,50 @@ class _Segment:
 
     def postings(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray] | None:
         """(document numbers, weights) of a term, deleted documents included; None when
-        the segment has not got the term (one lookup: they cost ~15 µs each)."""
-        terms = self.reader._terms  # noqa: SLF001
-        try:
-            info = terms.term_info(fieldname, btext)
-        except (TermNotFound, KeyError):  # KeyError: no such field in this segment
+        the segment has not got the term."""
+        place = self._place(fieldname, btext)
+        if place is None:
             return None
-        if info.is_inlined():  # a short list kept in the term's entry
-            ids, weights, _values = info.inlined_postings()
-            return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+        if isinstance(place[0], np.ndarray):  # a short list kept in the term's entry
+            return place
         if self.cache is not None:
             found = postings_cache.load(self.cache, self.segment_id, fieldname, btext)
             if found is not None:
                 return found
-        offset, length = info.extent()
-        if isinstance(length, tuple):  # Whoosh 2.7.5 decodes it as struct.unpack's tuple
-            length = length[0]
         # The whole list in one read, then parsed in memory: through Whoosh's matcher
         # each block is a dozen small reads (a third of a search at 1.8M documents).
-        ids, weights = _parse_blocks(terms._postfile.get(offset, length))  # noqa: SLF001
+        ids, weights = _parse_blocks(self.reader._terms._postfile.get(*place))  # noqa: SLF001
         if self.cache is not None:
             postings_cache.save(self.cache, self.segment_id, fieldname, btext, ids, weights)
         return ids, weights
+
+    def _place(self, fieldname: str, btext: bytes) -> Place:
+        """Where a term's postings are, remembered: a lookup in Whoosh's term table costs
+        ~15 µs, and a search asks each segment for each word in each language's field."""
+        key = (fieldname, btext)
+        try:
+            return self._places[key]
+        except KeyError:
+            pass
+        place: Place
+        try:
+            info = self.reader._terms.term_info(fieldname, btext)  # noqa: SLF001
+        except (TermNotFound, KeyError):  # KeyError: no such field in this segment
+            place = None
+        else:
+            if info.is_inlined():
+                ids, weights, _values = info.inlined_postings()
+                place = np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+            else:
+                offset, length = info.extent()
+                if isinstance(length, tuple):  # Whoosh 2.7.5 decodes it as struct.unpack's
+                    length = length[0]
+                place = int(offset), int(length)
+        with self._lock:
+            if len(self._places) >= PLACES_PER_SEGMENT:
+                self._places.clear()
+            self._places[key] = place
+        return place
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's one-byte length code in `fieldname` (decode with _LENGTHS;
@@ -234,7 +262,18 @@ def _segment(reader: IndexReader, cache: Path | None = None) -> _Segment:
         seg = _Segment(reader, cache)
         with _segments_lock:
             seg = _segments.setdefault(reader, seg)
+    if seg.cache is None and cache is not None and seg.segment_id:
+        seg.cache = cache  # first seen by has_term, which does not know the folder
     return seg
+
+
+def has_term(reader: IndexReader, fieldname: str, text: str) -> bool:
+    """`(fieldname, text) in reader`, through each segment's remembered lookups."""
+    if fieldname not in reader.schema:
+        return False
+    btext = reader.schema[fieldname].to_bytes(text)
+    return any(_segment(leaf)._place(fieldname, btext) is not None  # noqa: SLF001
+               for leaf, _offset in reader.leaf_readers())
 
 
 def _contains(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
@@ -347,12 +386,11 @@ class _Evaluator:
         if not present:
             return None
         if all(isinstance(p, Sparse) for p in present):
-            ids = np.sort(np.concatenate([p.ids for p in present]), kind="stable")
-            ids = ids[np.concatenate(([True], ids[1:] != ids[:-1]))]
-            scores = np.zeros(len(ids))
-            for p in present:
-                scores[np.searchsorted(ids, p.ids)] += p.scores
-            return Sparse(ids, scores)
+            ids = np.concatenate([p.ids for p in present])
+            order = np.argsort(ids, kind="stable")  # stable: parts stay in query order
+            ids, scores = ids[order], np.concatenate([p.scores for p in present])[order]
+            firsts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
+            return Sparse(ids[firsts], np.add.reduceat(scores, firsts))
         dense = [self.dense(p) for p in present]
         # A part's scores are only meaningful where it matches (an AND's are not zero
         # elsewhere), hence the products.
@@ -451,6 +489,17 @@ def _scaled(found: Found, factor: float) -> Found:
     return None if found is None else (found[0] * factor, found[1])
 
 
+def _best(key: np.ndarray, limit: int) -> np.ndarray:
+    """Positions of the `limit` largest keys, largest first, ties in position order (as
+    a stable sort of everything would give, without sorting everything)."""
+    if len(key) > limit > 0:
+        kth = np.partition(key, len(key) - limit)[len(key) - limit]
+        candidates = np.flatnonzero(key >= kth)
+    else:
+        candidates = np.arange(len(key))
+    return candidates[np.argsort(-key[candidates], kind="stable")][:limit]
+
+
 def search(
     searcher: Searcher,
     q: wq.Query,
@@ -504,7 +553,7 @@ def search(
             key = score
             if boost_lang:
                 key = key + boost * seg.mask_at("lang", boost_lang.encode(), index)
-        best = np.argsort(-key, kind="stable")[:limit]
+        best = _best(key, limit)
         docs.append(index[best] + offset)
         keys.append(key[best])
     if not docs:

@@ -21,6 +21,7 @@ from whoosh import query as wq
 from whoosh.reading import IndexReader
 from whoosh.support.charset import accent_map
 
+from app.search import dense
 from app.search.schema import FAMILIES, analyzer, family, plain_analyzer, text_field, title_field
 from app.taxonomy import normalise_tag
 
@@ -127,7 +128,7 @@ class Lexicon:
         return self.fields is None or name in self.fields
 
     def has(self, name: str, word: str) -> bool:
-        return self.reader is None or (name, word) in self.reader
+        return self.reader is None or dense.has_term(self.reader, name, word)
 
 
 def _targets(fieldname: str, families: tuple[str, ...], lex: Lexicon) -> list[tuple[str, str]]:

@@ -50,6 +50,8 @@ _LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
 MASKS_PER_SEGMENT = 64
 # Term lookups remembered per segment (most say "not here": ~150 bytes each).
 PLACES_PER_SEGMENT = 4096
+# Fields whose length codes a segment keeps (each n bytes), least recently used out.
+LENGTHS_PER_SEGMENT = 4
 # A document without a value in a numeric column (sorts last, never in a range).
 MISSING = np.iinfo(np.int64).min + 1
 
@@ -157,16 +159,28 @@ class _Segment:
             return None
         if isinstance(place[0], np.ndarray):  # a short list kept in the term's entry
             return place
-        if self.cache is not None:
+        return _parse_blocks(self.reader._terms._postfile.get(*place))  # noqa: SLF001
+
+    def scored_postings(self, fieldname: str, btext: bytes
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """postings(), and each document's length code in the field (decode with
+        _LENGTHS): from the shared cache when it has them."""
+        place = self._place(fieldname, btext)
+        if place is None:
+            return None
+        if self.cache is not None and not isinstance(place[0], np.ndarray):
             found = postings_cache.load(self.cache, self.segment_id, fieldname, btext)
             if found is not None:
                 return found
-        # The whole list in one read, then parsed in memory: through Whoosh's matcher
-        # each block is a dozen small reads (a third of a search at 1.8M documents).
-        ids, weights = _parse_blocks(self.reader._terms._postfile.get(*place))  # noqa: SLF001
-        if self.cache is not None:
-            postings_cache.save(self.cache, self.segment_id, fieldname, btext, ids, weights)
-        return ids, weights
+        ids, weights = self.postings(fieldname, btext)  # type: ignore[misc]
+        long = len(ids) >= postings_cache.MIN_POSTINGS
+        # A long list's lengths are read for it alone: it is cached with them, and the
+        # field's whole array would sit in this worker for nothing.
+        codes = self._codes_once(fieldname, ids) if long else self.lengths(fieldname)[ids]
+        if self.cache is not None and long:
+            postings_cache.save(self.cache, self.segment_id, fieldname, btext, ids, weights,
+                                codes)
+        return ids, weights, codes
 
     def _place(self, fieldname: str, btext: bytes) -> Place:
         """Where a term's postings are, remembered: a lookup in Whoosh's term table costs
@@ -197,18 +211,28 @@ class _Segment:
         return place
 
     def lengths(self, fieldname: str) -> np.ndarray:
-        """Each document's one-byte length code in `fieldname` (decode with _LENGTHS;
-        kept as bytes: a worker holds one per field and segment)."""
-        found = self._lengths.get(fieldname)
+        """Each document's one-byte length code in `fieldname` (decode with _LENGTHS),
+        for the few fields last used: n bytes each, and long lists bring their own."""
+        with self._lock:
+            found = self._lengths.pop(fieldname, None)
         if found is None:
-            codes = np.zeros(self.n, dtype=np.uint8)
-            raw = length_codes(self.reader._perdoc, fieldname)  # noqa: SLF001
-            if raw:
-                codes[:len(raw)] = np.frombuffer(raw, dtype=np.uint8)
-            found = codes
-            with self._lock:
-                self._lengths[fieldname] = found
+            found = self._read_lengths(fieldname)
+        with self._lock:
+            self._lengths[fieldname] = found  # (re)inserted last: most recently used
+            while len(self._lengths) > LENGTHS_PER_SEGMENT:
+                del self._lengths[next(iter(self._lengths))]
         return found
+
+    def _codes_once(self, fieldname: str, ids: np.ndarray) -> np.ndarray:
+        found = self._lengths.get(fieldname)
+        return (found if found is not None else self._read_lengths(fieldname))[ids]
+
+    def _read_lengths(self, fieldname: str) -> np.ndarray:
+        codes = np.zeros(self.n, dtype=np.uint8)
+        raw = length_codes(self.reader._perdoc, fieldname)  # noqa: SLF001
+        if raw:
+            codes[:len(raw)] = np.frombuffer(raw, dtype=np.uint8)
+        return codes
 
     def column(self, fieldname: str) -> np.ndarray:
         """A sortable numeric column (dates) as int64; a missing value is MISSING."""
@@ -362,15 +386,15 @@ class _Evaluator:
             # filter words (type, language) match a large share of the documents.
             match = self.seg.mask(fieldname, btext)
             return (match * float(boost), match) if match.any() else None
-        postings = self.seg.postings(fieldname, btext)
+        postings = self.seg.scored_postings(fieldname, btext)
         if postings is None:
             return None
-        ids, weights = postings
+        ids, weights, codes = postings
         k1 = self.bm25.K1
         b = self.bm25._field_B.get(fieldname, self.bm25.B)  # noqa: SLF001
         idf = self.top.idf(fieldname, text)
         avgfl = self._avg_length(fieldname)
-        lengths = _LENGTHS[self.seg.lengths(fieldname)[ids]]
+        lengths = _LENGTHS[codes]
         scores = idf * (weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl))
         return Sparse(ids, scores * boost)
 

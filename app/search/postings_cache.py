@@ -7,7 +7,9 @@ can be saved as plain arrays and read back by any worker with one file read, whi
 the operating system caches for all of them.
 
 Layout: <index generation>/postings-cache/<segment id>/<field>/<sha1 of the word>,
-holding the document numbers (int64) then the weights (float64). Written to a
+holding a header (MAGIC, count), the weights (float64), the document numbers (int32)
+and each document's one-byte length code in the field: what scoring needs, so a
+worker keeps no per-document array of lengths for these words. Written to a
 temporary name and renamed, so a reader sees a whole file or none. A segment's
 folder goes when the segment leaves the index (prune, on each searcher refresh); a
 rebuild's new generation starts with no cache, and the old one is removed with its
@@ -30,6 +32,7 @@ log = logging.getLogger("agora.search")
 CACHE_DIR = "postings-cache"
 # Shorter lists decode in well under a millisecond; not worth a file each.
 MIN_POSTINGS = 1024
+MAGIC = 0x41474F5241505331  # "AGORAPS1": this layout
 
 
 def root(index_dir: str | os.PathLike[str]) -> Path:
@@ -41,20 +44,25 @@ def _path(cache: Path, segment_id: str, fieldname: str, btext: bytes) -> Path:
 
 
 def load(cache: Path, segment_id: str, fieldname: str, btext: bytes
-         ) -> tuple[np.ndarray, np.ndarray] | None:
-    """(document numbers, weights), or None when not cached (or unreadable)."""
+         ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(document numbers, weights, length codes), or None when not cached (or unreadable)."""
     try:
-        raw = np.fromfile(_path(cache, segment_id, fieldname, btext), dtype=np.int64)
+        raw = np.fromfile(_path(cache, segment_id, fieldname, btext), dtype=np.uint8)
     except (OSError, ValueError):
         return None
-    half = len(raw) // 2
-    if not half or len(raw) % 2:
+    if len(raw) < 16:
         return None
-    return raw[:half], raw[half:].view(np.float64)
+    magic, count = raw[:16].view(np.int64)
+    if magic != MAGIC or len(raw) != 16 + 13 * count:
+        return None
+    weights_end = 16 + 8 * count
+    ids_end = weights_end + 4 * count
+    return (raw[weights_end:ids_end].view(np.int32).astype(np.int64),
+            raw[16:weights_end].view(np.float64), raw[ids_end:])
 
 
 def save(cache: Path, segment_id: str, fieldname: str, btext: bytes, ids: np.ndarray,
-         weights: np.ndarray) -> None:
+         weights: np.ndarray, codes: np.ndarray) -> None:
     """Keep a decoded list for every worker; quietly does nothing if it cannot."""
     if len(ids) < MIN_POSTINGS:
         return
@@ -64,8 +72,10 @@ def save(cache: Path, segment_id: str, fieldname: str, btext: bytes, ids: np.nda
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as out:
-                out.write(ids.astype(np.int64).tobytes())
+                out.write(np.array([MAGIC, len(ids)], dtype=np.int64).tobytes())
                 out.write(weights.astype(np.float64).tobytes())
+                out.write(ids.astype(np.int32).tobytes())
+                out.write(codes.astype(np.uint8).tobytes())
             os.replace(tmp, target)
         finally:
             if os.path.exists(tmp):

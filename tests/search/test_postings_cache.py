@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import shutil
 
 import numpy as np
 import pytest
@@ -49,9 +50,9 @@ def test_a_search_saves_postings_and_the_next_reads_them(ix):
     assert search(ix, q) == first
     # The second search read the files: doubling every saved weight raises every score.
     for f in files:
-        raw = np.fromfile(f, dtype=np.int64)
-        half = len(raw) // 2
-        raw[half:].view(np.float64)[:] *= 2
+        raw = np.fromfile(f, dtype=np.uint8)
+        count = int(raw[8:16].view(np.int64)[0])
+        raw[16:16 + 8 * count].view(np.float64)[:] *= 2  # the weights
         raw.tofile(f)
     doubled = search(ix, q)
     assert doubled.total == first.total
@@ -88,3 +89,23 @@ def test_a_refresh_removes_the_files_of_merged_segments(ix):
     assert {f.parent.parent.name for f in cached_files(ix)} == {
         r.segment().segment_id() for r, _o in s.reader().leaf_readers()}
     s.close()
+
+
+def test_cached_words_keep_no_per_document_lengths_in_the_worker(ix, monkeypatch):
+    q = wq.Or([wq.Term("text_en", "learn"), wq.Term("title_en", "learn"),
+               wq.Term("text_fr", "apprentissag"), wq.Term("text_de", "lern")])
+    with ix.searcher() as s:
+        cold = dense.search(s, q, limit=1000)  # decodes, saves lists and their lengths
+        with ix.searcher() as again:
+            assert dense.search(again, q, limit=1000) == cold  # read back from the files
+        segments = [dense._segment(r) for r, _o in s.reader().leaf_readers()]  # noqa: SLF001
+        assert cold.total > 0 and all(not seg._lengths for seg in segments)  # noqa: SLF001
+    # Uncached (short) lists use the field's array, but a segment keeps only a few.
+    shutil.rmtree(postings_cache.root(ix.storage.folder))
+    monkeypatch.setattr(postings_cache, "MIN_POSTINGS", 10**9)
+    monkeypatch.setattr(dense, "LENGTHS_PER_SEGMENT", 2)
+    with ix.searcher() as s:
+        assert dense.search(s, q, limit=1000) == cold
+        segments = [dense._segment(r) for r, _o in s.reader().leaf_readers()]  # noqa: SLF001
+        sizes = [len(seg._lengths) for seg in segments]  # noqa: SLF001
+        assert max(sizes) == 2 and min(sizes) >= 1

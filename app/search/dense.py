@@ -50,6 +50,11 @@ _LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
 MASKS_PER_SEGMENT = 64
 # Term lookups remembered per segment (most say "not here": ~150 bytes each).
 PLACES_PER_SEGMENT = 4096
+# An AND looks a word's documents up in a table over the segment (a write and a read per
+# posting) when it has more than 1/TABLE_DENSITY of them, rather than by a binary
+# search per document: 80 against 520 µs for two 20,000-posting words of 90,000.
+# (An OR merges by a stable sort, which is faster there than a table.)
+TABLE_DENSITY = 32
 # Fields whose length codes a segment keeps (each n bytes), least recently used out.
 LENGTHS_PER_SEGMENT = 4
 # A document without a value in a numeric column (sorts last, never in a range).
@@ -434,14 +439,35 @@ class _Evaluator:
                 score += s
                 match &= m
             return score, match
-        # The documents every part matches, then their scores summed in the parts' order.
-        ids = min(sparse, key=lambda p: len(p.ids)).ids
+        # The smallest word's documents, kept where every other part matches too; then
+        # their scores summed in the parts' order.
+        first = min(sparse, key=lambda p: len(p.ids))
+        kept = np.arange(len(first.ids))  # which of the first's documents are left
+        columns: list[np.ndarray | None] = []
         for p in parts:
-            ids = ids[_contains(p.ids, ids) if isinstance(p, Sparse) else p[1][ids]]
-        scores = np.zeros(len(ids))
-        for p in parts:
-            scores += p.scores[np.searchsorted(p.ids, ids)] if isinstance(p, Sparse) else p[0][ids]
-        return Sparse(ids, scores)
+            if p is first:
+                columns.append(None)  # its scores: first.scores[kept], at the end
+                continue
+            found, values = self._lookup(p, first.ids[kept])
+            kept = kept[found]
+            columns = [None if c is None else c[found] for c in columns]
+            columns.append(values[found])
+        scores = np.zeros(len(kept))
+        for c in columns:
+            scores += first.scores[kept] if c is None else c
+        return Sparse(first.ids[kept], scores)
+
+    def _lookup(self, part: Found, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Which of `ids` a part matches, and its scores there (meaningless elsewhere)."""
+        if not isinstance(part, Sparse):
+            return part[1][ids], part[0][ids]  # type: ignore[index]
+        if len(part.ids) * TABLE_DENSITY > self.seg.n:
+            table = np.full(self.seg.n, np.nan)  # (a score is never NaN)
+            table[part.ids] = part.scores
+            values = table[ids]
+            return ~np.isnan(values), values
+        pos = np.minimum(np.searchsorted(part.ids, ids), len(part.ids) - 1)
+        return part.ids[pos] == ids, part.scores[pos]
 
     def _and_not(self, a: Found, b: Found) -> Found:
         if a is None or b is None:

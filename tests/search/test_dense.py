@@ -202,3 +202,13 @@ def test_a_replaced_reader_and_its_cached_arrays_are_freed(tmp_path):
     del s, reader
     gc.collect()
     assert gone() is None
+
+
+@pytest.mark.parametrize("density", [1, 10**9])  # binary search only / table only
+def test_and_gives_the_same_answers_either_way_it_looks_words_up(searcher, monkeypatch,
+                                                                density):
+    expected = {raw: dense.search(searcher, parsed(searcher, raw), limit=100_000)
+                for raw in USER_QUERIES}
+    monkeypatch.setattr(dense, "TABLE_DENSITY", density)
+    for raw, hits in expected.items():
+        assert dense.search(searcher, parsed(searcher, raw), limit=100_000) == hits, raw

@@ -30,8 +30,8 @@ import numpy as np
 log = logging.getLogger("agora.search")
 
 CACHE_DIR = "postings-cache"
-# Shorter lists decode in well under a millisecond; not worth a file each.
-MIN_POSTINGS = 1024
+# Lists shorter than a block (Whoosh's blocks hold 128) are not worth a file each.
+MIN_POSTINGS = 128
 MAGIC = 0x41474F5241505331  # "AGORAPS1": this layout
 
 

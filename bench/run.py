@@ -363,7 +363,9 @@ def measure(instance: Path, meta: dict, config: ServerConfig, args: argparse.Nam
                         "script_args": page.script_args, "cookie": page_cookie}
             primed = time.monotonic()
             for path in page.prime_paths:
-                fetch(base + path, cookie=page_cookie)
+                status = fetch(base + path, cookie=page_cookie)[0]
+                if status != 200:
+                    entry.setdefault("prime_failures", []).append(f"{path}: {status}")
             if page.prime_paths:
                 entry["prime_s"] = round(time.monotonic() - primed, 2)
             if args.warmup > 0:
@@ -377,6 +379,8 @@ def measure(instance: Path, meta: dict, config: ServerConfig, args: argparse.Nam
                                 fetch(base + page.path, cookie=page_cookie)[1].get("X-Cache", ""))
             result["pages"][page.name] = entry
             primed = f", primed in {entry['prime_s']} s" if "prime_s" in entry else ""
+            if entry.get("prime_failures"):
+                primed += f", PRIMING FAILED: {entry['prime_failures'][:3]}"
             print(f"  {page.name:<18} {entry['rps']:>8.0f} req/s  p50 {entry['p50_ms']:6.1f} ms"
                   f"  p99 {entry['p99_ms']:6.1f} ms  (load {entry['load1_before']}{primed})")
             entry["settle_s"] = settle(base)

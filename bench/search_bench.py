@@ -290,8 +290,11 @@ def main() -> None:
         fts = bench_fts5(texts, queries, folder)
         print(f"sqlite fts5 reference (bm25 top 20 + snippet + count): p50 {fts['p50']:.1f} ms, "
               f"p95 {fts['p95']:.1f} ms; fts5 build {fts['build_rate']:.0f} docs/s")
-        size = sum(p.stat().st_size for p in (folder / "search-index").rglob("*") if p.is_file())
-        print(f"index size: {size / 1e6:.0f} MB")
+        files = [p for p in (folder / "search-index").rglob("*") if p.is_file()]
+        cached = sum(p.stat().st_size for p in files if "postings-cache" in p.parts)
+        size = sum(p.stat().st_size for p in files) - cached
+        print(f"index size: {size / 1e6:.0f} MB (+ {cached / 1e6:.0f} MB of decoded postings "
+              f"cached by the queries)")
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)

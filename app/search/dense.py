@@ -166,10 +166,11 @@ class _Segment:
             return place
         return _parse_blocks(self.reader._terms._postfile.get(*place))  # noqa: SLF001
 
-    def scored_postings(self, fieldname: str, btext: bytes
+    def scored_postings(self, fieldname: str, btext: bytes, save: bool = True
                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """postings(), and each document's length code in the field (decode with
-        _LENGTHS): from the shared cache when it has them."""
+        _LENGTHS): from the shared cache when it has them; with `save`, decoded lists
+        are added to it."""
         place = self._place(fieldname, btext)
         if place is None:
             return None
@@ -178,13 +179,14 @@ class _Segment:
             if found is not None:
                 return found
         ids, weights = self.postings(fieldname, btext)  # type: ignore[misc]
-        long = len(ids) >= postings_cache.MIN_POSTINGS
-        # A long list's lengths are read for it alone: it is cached with them, and the
-        # field's whole array would sit in this worker for nothing.
-        codes = self._codes_once(fieldname, ids) if long else self.lengths(fieldname)[ids]
-        if self.cache is not None and long:
-            postings_cache.save(self.cache, self.segment_id, fieldname, btext, ids, weights,
-                                codes)
+        saved = (self.cache is not None and save and not isinstance(place[0], np.ndarray)
+                 and len(ids) >= postings_cache.MIN_POSTINGS)
+        # A list to be cached has its lengths read for it alone: they are saved with
+        # it, and the field's whole array would sit in this worker for nothing.
+        codes = self._codes_once(fieldname, ids) if saved else self.lengths(fieldname)[ids]
+        if saved and not postings_cache.save(self.cache, self.segment_id, fieldname, btext,
+                                             ids, weights, codes):
+            self.cache = None  # (logged once per segment): decode, as without a cache
         return ids, weights, codes
 
     def _place(self, fieldname: str, btext: bytes) -> Place:
@@ -198,7 +200,7 @@ class _Segment:
         place: Place
         try:
             info = self.reader._terms.term_info(fieldname, btext)  # noqa: SLF001
-        except (TermNotFound, KeyError):  # KeyError: no such field in this segment
+        except (TermNotFound, KeyError, AttributeError):  # no such field; no terms at all
             place = None
         else:
             if info.is_inlined():
@@ -381,7 +383,7 @@ class _Evaluator:
             return self._date_range(q)
         return self._whoosh(q)
 
-    def _term(self, fieldname: str, text: Any, boost: float) -> Found:
+    def _term(self, fieldname: str, text: Any, boost: float, save: bool = True) -> Found:
         field = self.seg.reader.schema[fieldname] if fieldname in self.seg.reader.schema else None
         if field is None:
             return None
@@ -391,7 +393,7 @@ class _Evaluator:
             # filter words (type, language) match a large share of the documents.
             match = self.seg.mask(fieldname, btext)
             return (match * float(boost), match) if match.any() else None
-        postings = self.seg.scored_postings(fieldname, btext)
+        postings = self.seg.scored_postings(fieldname, btext, save)
         if postings is None:
             return None
         ids, weights, codes = postings
@@ -415,11 +417,7 @@ class _Evaluator:
         if not present:
             return None
         if all(isinstance(p, Sparse) for p in present):
-            ids = np.concatenate([p.ids for p in present])
-            order = np.argsort(ids, kind="stable")  # stable: parts stay in query order
-            ids, scores = ids[order], np.concatenate([p.scores for p in present])[order]
-            firsts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
-            return Sparse(ids[firsts], np.add.reduceat(scores, firsts))
+            return _union(present)  # type: ignore[arg-type]
         dense = [self.dense(p) for p in present]
         # A part's scores are only meaningful where it matches (an AND's are not zero
         # elsewhere), hence the products.
@@ -505,7 +503,8 @@ class _Evaluator:
         Scored like any OR: Whoosh 2.7.5's "constant score" for them falls back to the
         searcher's weighting."""
         words = [btext for _f, btext in q.expanded_terms(self.seg.reader)]
-        return self._or([self._term(q.fieldname, btext, 1.0) for btext in words])
+        # Not added to the postings cache: a few short prefixes would copy the index.
+        return self._or([self._term(q.fieldname, btext, 1.0, save=False) for btext in words])
 
     def _date_range(self, q: wq.DateRange) -> Arrays:
         # DateRange holds its ends as the same microsecond numbers the column stores.
@@ -531,6 +530,25 @@ class _Evaluator:
         if not ids:
             return None
         return Sparse(np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64))
+
+
+def _union(parts: list[Sparse]) -> Sparse:
+    """Every document of the parts, its scores added part after part (left to right,
+    as the dense OR adds them), by one sort rather than a search per posting."""
+    ids = np.concatenate([p.ids for p in parts])
+    if not len(ids):
+        return Sparse(ids, np.zeros(0))
+    order = np.argsort(ids, kind="stable")
+    ordered = ids[order]
+    first = np.concatenate(([True], ordered[1:] != ordered[:-1]))
+    where = np.empty(len(ids), dtype=np.int64)  # each posting's place in the union
+    where[order] = np.cumsum(first) - 1
+    scores = np.zeros(int(first.sum()))
+    start = 0
+    for p in parts:  # a part holds each document once: no repeated places in one step
+        scores[where[start:start + len(p.ids)]] += p.scores
+        start += len(p.ids)
+    return Sparse(ordered[first], scores)
 
 
 def _scaled(found: Found, factor: float) -> Found:

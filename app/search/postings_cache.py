@@ -14,6 +14,9 @@ temporary name and renamed, so a reader sees a whole file or none. A segment's
 folder goes when the segment leaves the index (prune, on each searcher refresh); a
 rebuild's new generation starts with no cache, and the old one is removed with its
 generation. Every failure here falls back to decoding: the cache is only a shortcut.
+Words reached through a prefix or wildcard are not added (`lear*` stands for every
+word that begins so); otherwise the cache holds what was searched, at 13 bytes a
+posting, until its segment merges away or the index is rebuilt.
 """
 
 from __future__ import annotations
@@ -62,12 +65,16 @@ def load(cache: Path, segment_id: str, fieldname: str, btext: bytes
 
 
 def save(cache: Path, segment_id: str, fieldname: str, btext: bytes, ids: np.ndarray,
-         weights: np.ndarray, codes: np.ndarray) -> None:
-    """Keep a decoded list for every worker; quietly does nothing if it cannot."""
-    if len(ids) < MIN_POSTINGS:
-        return
+         weights: np.ndarray, codes: np.ndarray) -> bool:
+    """Keep a decoded list for every worker. False (and a warning): it could not, and
+    the caller should stop trying."""
+    if len(ids) and int(ids[-1]) > np.iinfo(np.int32).max:
+        return True  # (a segment of 2 billion documents: not one this codec makes)
     target = _path(cache, segment_id, fieldname, btext)
     try:
+        # Not parents=True for the cache itself: a generation folder that a rebuild
+        # just removed must not come back, empty, as the newest one.
+        cache.mkdir(exist_ok=True)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         try:
@@ -76,12 +83,16 @@ def save(cache: Path, segment_id: str, fieldname: str, btext: bytes, ids: np.nda
                 out.write(weights.astype(np.float64).tobytes())
                 out.write(ids.astype(np.int32).tobytes())
                 out.write(codes.astype(np.uint8).tobytes())
+            os.chmod(tmp, 0o644)  # (mkstemp's 0600 would shut out workers run as others)
             os.replace(tmp, target)
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
     except OSError:
-        log.warning("could not cache the postings of a word in %s", cache, exc_info=True)
+        log.warning("cannot cache decoded postings in %s; searches decode them instead",
+                    cache, exc_info=True)
+        return False
+    return True
 
 
 def prune(cache: Path, segment_ids: set[str]) -> None:

@@ -95,9 +95,13 @@ USER_QUERIES = [
     "learning OR type:discussion", "type:article ANDMAYBE learning",
     "learning ANDMAYBE type:comment", "(learning NOT garden) OR public",
     "type:article ANDNOT learning",
+    # ORs whose parts all come out empty in some (or every) segment.
+    "(learning nauka) OR (garden biblioteka)",
+    "(learning ANDNOT learning) OR (garden ANDNOT garden)",
 ]
 
-MATCH_NOTHING = {"nowhereword", "learning nowhereword"}
+MATCH_NOTHING = {"nowhereword", "learning nowhereword", "(learning nauka) OR (garden biblioteka)",
+                 "(learning ANDNOT learning) OR (garden ANDNOT garden)"}
 
 
 @pytest.mark.parametrize("raw", USER_QUERIES)
@@ -212,3 +216,40 @@ def test_and_gives_the_same_answers_either_way_it_looks_words_up(searcher, monke
     monkeypatch.setattr(dense, "TABLE_DENSITY", density)
     for raw, hits in expected.items():
         assert dense.search(searcher, parsed(searcher, raw), limit=100_000) == hits, raw
+
+
+def test_or_adds_scores_left_to_right(searcher):
+    parts = [wq.Term("text_en", "learn"), wq.Term("title_en", "learn"),
+             wq.Term("text_en", "librari"), wq.Term("title_en", "librari"),
+             wq.Term("text_en", "public")]
+    alone = []
+    for part in parts:
+        hits = dense.search(searcher, part, limit=100_000)
+        alone.append(dict(zip(hits.docnums, hits.keys, strict=True)))
+    expected: dict[int, float] = {}
+    for scores in alone:
+        for docnum, score in scores.items():
+            expected[docnum] = expected.get(docnum, 0.0) + score
+    hits = dense.search(searcher, wq.Or(parts), limit=100_000)
+    assert sum(1 for d in expected if sum(d in a for a in alone) >= 3) > 10  # 3+ parts met
+    assert dict(zip(hits.docnums, hits.keys, strict=True)) == expected  # to the last bit
+
+
+@pytest.mark.parametrize("limit", [1, 5, 37])
+def test_a_small_limit_keeps_ties_in_document_order(searcher, limit):
+    # Every document without the word scores 1: the cut falls inside one long tie.
+    q = parsed(searcher, "NOT garden")
+    everything = dense.search(searcher, q, limit=100_000)
+    hits = dense.search(searcher, q, limit=limit)
+    assert hits.docnums == everything.docnums[:limit] == sorted(everything.docnums)[:limit]
+    newest = dense.search(searcher, q, limit=100_000, newest=True)
+    assert dense.search(searcher, q, limit=limit, newest=True).docnums == \
+        newest.docnums[:limit]
+
+
+def test_has_term_agrees_with_the_reader(searcher):
+    reader = searcher.reader()
+    for fieldname in ("text_en", "title_en", "text_fr", "text_pl", "lang", "nofield"):
+        for word in ("learn", "librari", "apprentissag", "nauka", "en", "nowhere"):
+            expected = fieldname in reader.schema and (fieldname, word) in reader
+            assert dense.has_term(reader, fieldname, word) == expected, (fieldname, word)

@@ -59,12 +59,21 @@ def test_a_search_saves_postings_and_the_next_reads_them(ix):
     assert all(b > a for a, b in zip(first.keys, doubled.keys, strict=True))
 
 
-def test_a_damaged_file_is_ignored(ix):
+@pytest.mark.parametrize("damage", ["short", "magic", "length"])
+def test_a_damaged_file_is_ignored(ix, damage):
     q = wq.Term("text_en", "learn")
     first = search(ix, q)
     for f in cached_files(ix):
-        f.write_bytes(b"\x01\x02\x03")  # not whole numbers: not a list this module wrote
+        raw = f.read_bytes()
+        f.write_bytes({"short": raw[:10],  # not even a header
+                       "magic": b"X" + raw[1:],  # not this layout
+                       "length": raw[:-1]}[damage])  # the header's count does not fit
     assert search(ix, q) == first
+
+
+def test_prefix_words_are_not_added_to_the_cache(ix):
+    assert search(ix, wq.Prefix("text_en", "lea")).total > 0
+    assert cached_files(ix) == []
 
 
 def test_an_unwritable_cache_costs_nothing_but_speed(ix, tmp_path):

@@ -174,12 +174,13 @@ class _Segment:
         place = self._place(fieldname, btext)
         if place is None:
             return None
-        if self.cache is not None and not isinstance(place[0], np.ndarray):
+        in_file = not isinstance(place[0], np.ndarray)  # (else kept in the term's entry)
+        if self.cache is not None and in_file:
             found = postings_cache.load(self.cache, self.segment_id, fieldname, btext)
             if found is not None:
                 return found
         ids, weights = self.postings(fieldname, btext)  # type: ignore[misc]
-        saved = (self.cache is not None and save and not isinstance(place[0], np.ndarray)
+        saved = (self.cache is not None and save and in_file
                  and len(ids) >= postings_cache.MIN_POSTINGS)
         # A list to be cached has its lengths read for it alone: they are saved with
         # it, and the field's whole array would sit in this worker for nothing.
@@ -259,6 +260,14 @@ class _Segment:
 
     def mask(self, fieldname: str, btext: bytes) -> np.ndarray:
         """Documents holding a term of a filter field (type, language, theme), cached."""
+        return np.unpackbits(self._packed(fieldname, btext), count=self.n).view(bool)
+
+    def mask_at(self, fieldname: str, btext: bytes, ids: np.ndarray) -> np.ndarray:
+        """mask(fieldname, btext)[ids], read from the packed bits (no n-sized array)."""
+        packed = self._packed(fieldname, btext)
+        return ((packed[ids >> 3] >> (7 - (ids & 7))) & 1).astype(bool)
+
+    def _packed(self, fieldname: str, btext: bytes) -> np.ndarray:
         key = (fieldname, btext)
         packed = self._masks.get(key)
         if packed is None:
@@ -271,15 +280,7 @@ class _Segment:
                 if len(self._masks) >= MASKS_PER_SEGMENT:
                     self._masks.clear()
                 self._masks[key] = packed
-        return np.unpackbits(packed, count=self.n).view(bool)
-
-    def mask_at(self, fieldname: str, btext: bytes, ids: np.ndarray) -> np.ndarray:
-        """mask(fieldname, btext)[ids], read from the packed bits (no n-sized array)."""
-        self.mask(fieldname, btext)  # fills the cache
-        packed = self._masks.get((fieldname, btext))
-        if packed is None:  # cleared meanwhile by another thread
-            return self.mask(fieldname, btext)[ids]
-        return ((packed[ids >> 3] >> (7 - (ids & 7))) & 1).astype(bool)
+        return packed
 
 
 _segments: weakref.WeakKeyDictionary[IndexReader, _Segment] = weakref.WeakKeyDictionary()
@@ -305,14 +306,6 @@ def has_term(reader: IndexReader, fieldname: str, text: str) -> bool:
     btext = reader.schema[fieldname].to_bytes(text)
     return any(_segment(leaf)._place(fieldname, btext) is not None  # noqa: SLF001
                for leaf, _offset in reader.leaf_readers())
-
-
-def _contains(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """Which of `ids` are in `sorted_ids` (ascending, unique)."""
-    pos = np.searchsorted(sorted_ids, ids)
-    found = pos < len(sorted_ids)
-    found[found] = sorted_ids[pos[found]] == ids[found]
-    return found
 
 
 class _Evaluator:
@@ -446,7 +439,7 @@ class _Evaluator:
             if p is first:
                 columns.append(None)  # its scores: first.scores[kept], at the end
                 continue
-            found, values = self._lookup(p, first.ids[kept])
+            found, values = self.lookup(p, first.ids[kept])
             kept = kept[found]
             columns = [None if c is None else c[found] for c in columns]
             columns.append(values[found])
@@ -455,10 +448,13 @@ class _Evaluator:
             scores += first.scores[kept] if c is None else c
         return Sparse(first.ids[kept], scores)
 
-    def _lookup(self, part: Found, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Which of `ids` a part matches, and its scores there (meaningless elsewhere)."""
+    def lookup(self, part: Found, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Which of `ids` (ascending) a part matches, and its scores there (meaningless
+        elsewhere)."""
         if not isinstance(part, Sparse):
             return part[1][ids], part[0][ids]  # type: ignore[index]
+        if not len(part.ids):  # (an AND or ANDNOT with nothing left in this segment)
+            return np.zeros(len(ids), dtype=bool), np.zeros(len(ids))
         if len(part.ids) * TABLE_DENSITY > self.seg.n:
             table = np.full(self.seg.n, np.nan)  # (a score is never NaN)
             table[part.ids] = part.scores
@@ -471,21 +467,16 @@ class _Evaluator:
         if a is None or b is None:
             return a
         if isinstance(a, Sparse):
-            inside = _contains(b.ids, a.ids) if isinstance(b, Sparse) else b[1][a.ids]
-            return Sparse(a.ids[~inside], a.scores[~inside])
+            outside = ~self.lookup(b, a.ids)[0]
+            return Sparse(a.ids[outside], a.scores[outside])
         return a[0], a[1] & ~self.dense(b)[1]
 
     def _and_maybe(self, a: Found, b: Found) -> Found:
         if a is None or b is None:
             return a
         if isinstance(a, Sparse):
-            if isinstance(b, Sparse):
-                extra = np.zeros(len(a.ids))
-                inside = _contains(b.ids, a.ids)
-                extra[inside] = b.scores[np.searchsorted(b.ids, a.ids[inside])]
-            else:
-                extra = (b[0] * b[1])[a.ids]
-            return Sparse(a.ids, a.scores + extra)
+            inside, values = self.lookup(b, a.ids)
+            return Sparse(a.ids, a.scores + np.where(inside, values, 0.0))
         b = self.dense(b)
         return a[0] + b[0] * b[1], a[1]
 
@@ -493,7 +484,7 @@ class _Evaluator:
         if a is None or b is None:
             return None
         if isinstance(a, Sparse):
-            inside = _contains(b.ids, a.ids) if isinstance(b, Sparse) else b[1][a.ids]
+            inside = self.lookup(b, a.ids)[0]
             return Sparse(a.ids[inside], a.scores[inside])
         return a[0], a[1] & self.dense(b)[1]
 
@@ -600,17 +591,15 @@ def search(
             continue
         if isinstance(found, Sparse):
             index, score = found.ids, found.scores
-            keep = seg.live[index]
         else:
-            index, score = np.flatnonzero(found[1]), found[0]
-            keep = seg.live[index]
-            score = score[index]
+            index = np.flatnonzero(found[1])
+            score = found[0][index]
+        keep = seg.live[index]
         if restrict is not None:
             allowed = evaluator.run(restrict)
             if allowed is None:
                 continue
-            keep &= _contains(allowed.ids, index) if isinstance(allowed, Sparse) \
-                else allowed[1][index]
+            keep &= evaluator.lookup(allowed, index)[0]
         index, score = index[keep], score[keep]
         if not len(index):
             continue

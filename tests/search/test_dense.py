@@ -98,6 +98,8 @@ USER_QUERIES = [
     # ORs whose parts all come out empty in some (or every) segment.
     "(learning nauka) OR (garden biblioteka)",
     "(learning ANDNOT learning) OR (garden ANDNOT garden)",
+    # An empty part on the right of ANDNOT, ANDMAYBE and AND.
+    "learning ANDNOT (garden ANDNOT garden)", "learning ANDMAYBE (garden ANDNOT garden)",
 ]
 
 MATCH_NOTHING = {"nowhereword", "learning nowhereword", "(learning nauka) OR (garden biblioteka)",

@@ -57,6 +57,9 @@ PLACES_PER_SEGMENT = 4096
 TABLE_DENSITY = 32
 # Fields whose length codes a segment keeps (each n bytes), least recently used out.
 LENGTHS_PER_SEGMENT = 4
+# Short lists (under postings_cache.MIN_POSTINGS, < 2 KB decoded) a segment keeps
+# decoded, so a search neither decodes them again nor looks for a file each time.
+SHORT_PER_SEGMENT = 256
 # A document without a value in a numeric column (sorts last, never in a range).
 MISSING = np.iinfo(np.int64).min + 1
 
@@ -73,6 +76,9 @@ class Sparse:
 
 
 Found = Sparse | Arrays
+# A term's postings ready to score: saved ones (document numbers and keys), or
+# (document numbers, weights, length codes); None: not in the segment.
+Scorable = postings_cache.Cached | tuple[np.ndarray, np.ndarray, np.ndarray] | None
 # Where a segment keeps a term's postings: (offset, length) in its postings file, the
 # postings themselves when kept in the term's entry, or None: not in the segment.
 Place = tuple[int, int] | tuple[np.ndarray, np.ndarray] | None
@@ -147,6 +153,7 @@ class _Segment:
         self._lengths: dict[str, np.ndarray] = {}
         self._masks: dict[tuple[str, bytes], np.ndarray] = {}
         self._places: dict[tuple[str, bytes], Place] = {}
+        self._kept = 0  # short lists held decoded in _places
         self._columns: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
@@ -166,15 +173,14 @@ class _Segment:
             return place
         return _parse_blocks(self.reader._terms._postfile.get(*place))  # noqa: SLF001
 
-    def scored_postings(self, fieldname: str, btext: bytes, save: bool = True
-                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-        """postings(), and each document's length code in the field (decode with
-        _LENGTHS): from the shared cache when it has them; with `save`, decoded lists
-        are added to it."""
+    def scored_postings(self, fieldname: str, btext: bytes, save: bool = True) -> Scorable:
+        """A term's postings with what scoring needs: from the shared cache when it has
+        them (document numbers and keys); else (document numbers, weights, length
+        codes: decode with _LENGTHS), and with `save`, long lists are added to it."""
         place = self._place(fieldname, btext)
         if place is None:
             return None
-        in_file = not isinstance(place[0], np.ndarray)  # (else kept in the term's entry)
+        in_file = not isinstance(place[0], np.ndarray)  # (else held decoded)
         if self.cache is not None and in_file:
             found = postings_cache.load(self.cache, self.segment_id, fieldname, btext)
             if found is not None:
@@ -182,6 +188,8 @@ class _Segment:
         ids, weights = self.postings(fieldname, btext)  # type: ignore[misc]
         saved = (self.cache is not None and save and in_file
                  and len(ids) >= postings_cache.MIN_POSTINGS)
+        if in_file and len(ids) < postings_cache.MIN_POSTINGS:
+            self._keep(fieldname, btext, ids, weights)
         # A list to be cached has its lengths read for it alone: they are saved with
         # it, and the field's whole array would sit in this worker for nothing.
         codes = self._codes_once(fieldname, ids) if saved else self.lengths(fieldname)[ids]
@@ -189,6 +197,12 @@ class _Segment:
                                              ids, weights, codes):
             self.cache = None  # (logged once per segment): decode, as without a cache
         return ids, weights, codes
+
+    def _keep(self, fieldname: str, btext: bytes, ids: np.ndarray, weights: np.ndarray) -> None:
+        with self._lock:
+            if self._kept < SHORT_PER_SEGMENT and (fieldname, btext) in self._places:
+                self._places[(fieldname, btext)] = ids, weights
+                self._kept += 1
 
     def _place(self, fieldname: str, btext: bytes) -> Place:
         """Where a term's postings are, remembered: a lookup in Whoosh's term table costs
@@ -215,6 +229,7 @@ class _Segment:
         with self._lock:
             if len(self._places) >= PLACES_PER_SEGMENT:
                 self._places.clear()
+                self._kept = 0
             self._places[key] = place
         return place
 
@@ -317,11 +332,15 @@ class _Evaluator:
     query's own order, so every float comes out as Whoosh's does."""
 
     def __init__(self, top: Searcher, sub: Searcher, seg: _Segment,
-                 averages: dict[str, float]) -> None:
+                 averages: dict[str, float],
+                 tables: dict[tuple[str, bytes, float], np.ndarray]) -> None:
         self.top = top
         self.sub = sub
         self.seg = seg
-        self.averages = averages  # average field lengths, shared by a search's segments
+        # Shared by a search's segments: average field lengths, and each word's scores
+        # by key (see _table).
+        self.averages = averages
+        self.tables = tables
         weighting = top.weighting
         self.bm25 = weighting if isinstance(weighting, BM25F) else BM25F()
 
@@ -389,14 +408,34 @@ class _Evaluator:
         postings = self.seg.scored_postings(fieldname, btext, save)
         if postings is None:
             return None
+        if isinstance(postings, postings_cache.Cached):
+            table = self._table(fieldname, text, btext, boost, postings.rows)
+            return Sparse(postings.ids, table[postings.keys])
         ids, weights, codes = postings
+        return Sparse(ids, self._bm25(fieldname, text, boost, weights, _LENGTHS[codes]))
+
+    def _bm25(self, fieldname: str, text: Any, boost: float, weights: np.ndarray,
+              lengths: np.ndarray) -> np.ndarray:
+        """Whoosh's BM25F score for each (weight, field length), times the query boost."""
         k1 = self.bm25.K1
         b = self.bm25._field_B.get(fieldname, self.bm25.B)  # noqa: SLF001
         idf = self.top.idf(fieldname, text)
         avgfl = self._avg_length(fieldname)
-        lengths = _LENGTHS[codes]
         scores = idf * (weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl))
-        return Sparse(ids, scores * boost)
+        return scores * boost
+
+    def _table(self, fieldname: str, text: Any, btext: bytes, boost: float,
+               rows: int) -> np.ndarray:
+        """The word's score for every key (weight * ROW + length code) below rows * ROW:
+        the same formula over the same numbers as _bm25, so the same floats, computed
+        once per search instead of once per posting and segment."""
+        key = (fieldname, btext, boost)
+        table = self.tables.get(key)
+        if table is None or len(table) < rows * postings_cache.ROW:
+            weights = np.repeat(np.arange(rows, dtype=np.float64), postings_cache.ROW)
+            table = self._bm25(fieldname, text, boost, weights, np.tile(_LENGTHS, rows))
+            self.tables[key] = table
+        return table
 
     def _avg_length(self, fieldname: str) -> float:
         # Whoosh sums it over every segment on each call: once per search is enough.
@@ -456,9 +495,12 @@ class _Evaluator:
         if not len(part.ids):  # (an AND or ANDNOT with nothing left in this segment)
             return np.zeros(len(ids), dtype=bool), np.zeros(len(ids))
         if len(part.ids) * TABLE_DENSITY > self.seg.n:
-            table = np.full(self.seg.n, np.nan)  # (a score is never NaN)
-            table[part.ids] = part.scores
-            values = table[ids]
+            table = _blank_table(self.seg.n)
+            try:
+                table[part.ids] = part.scores
+                values = table[ids]
+            finally:
+                table[part.ids] = np.nan  # blank again for the next lookup
             return ~np.isnan(values), values
         pos = np.minimum(np.searchsorted(part.ids, ids), len(part.ids) - 1)
         return part.ids[pos] == ids, part.scores[pos]
@@ -523,23 +565,53 @@ class _Evaluator:
         return Sparse(np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64))
 
 
+_scratch = threading.local()
+
+
+def _blank_table(n: int) -> np.ndarray:
+    """This thread's table of at least n NaNs (a score is never NaN), kept between
+    lookups: filling a segment-sized table for each one cost more than the lookup."""
+    table = getattr(_scratch, "table", None)
+    if table is None or len(table) < n:
+        table = _scratch.table = np.full(n, np.nan)
+    return table
+
+
 def _union(parts: list[Sparse]) -> Sparse:
     """Every document of the parts, its scores added part after part (left to right,
-    as the dense OR adds them), by one sort rather than a search per posting."""
-    ids = np.concatenate([p.ids for p in parts])
-    if not len(ids):
-        return Sparse(ids, np.zeros(0))
-    order = np.argsort(ids, kind="stable")
-    ordered = ids[order]
-    first = np.concatenate(([True], ordered[1:] != ordered[:-1]))
-    where = np.empty(len(ids), dtype=np.int64)  # each posting's place in the union
-    where[order] = np.cumsum(first) - 1
-    scores = np.zeros(int(first.sum()))
-    start = 0
-    for p in parts:  # a part holds each document once: no repeated places in one step
-        scores[where[start:start + len(p.ids)]] += p.scores
-        start += len(p.ids)
-    return Sparse(ordered[first], scores)
+    as the dense OR adds them)."""
+    found = parts[0]
+    for part in parts[1:]:
+        found = _merge(found, part)
+    return found
+
+
+def _merge(left: Sparse, right: Sparse) -> Sparse:
+    """Two parts' documents, scores added (left + right: with two numbers, the same
+    float either way round). The shorter part is looked up in the longer and the rest
+    inserted, rather than sorting both: a word's title postings are a few next to its
+    text's."""
+    big, small = (left, right) if len(left.ids) >= len(right.ids) else (right, left)
+    if not len(small.ids):
+        return big
+    pos = np.searchsorted(big.ids, small.ids)
+    both = big.ids[np.minimum(pos, len(big.ids) - 1)] == small.ids
+    scores = big.scores.copy()
+    scores[pos[both]] += small.scores[both]  # (no document twice: no repeated place)
+    new = ~both
+    if not new.any():
+        return Sparse(big.ids, scores)
+    # Where the new documents land (their places in `big`, moved along by those
+    # inserted before them), and the others fill the rest in order: np.insert's work
+    # without its general machinery (a third of the time).
+    placed = pos[new] + np.arange(int(new.sum()))
+    rest = np.ones(len(big.ids) + len(placed), dtype=bool)
+    rest[placed] = False
+    ids = np.empty(len(rest), dtype=big.ids.dtype)
+    ids[placed], ids[rest] = small.ids[new], big.ids
+    out = np.empty(len(rest))
+    out[placed], out[rest] = small.scores[new], scores
+    return Sparse(ids, out)
 
 
 def _scaled(found: Found, factor: float) -> Found:
@@ -579,13 +651,14 @@ def search(
     keys: list[np.ndarray] = []
     total = 0
     averages: dict[str, float] = {}
+    tables: dict[tuple[str, bytes, float], np.ndarray] = {}
     folder = getattr(getattr(getattr(searcher, "_ix", None), "storage", None), "folder", None)
     cache = postings_cache.root(folder) if folder else None
     for sub, offset in searcher.leaf_searchers():
         seg = _segment(sub.reader(), cache)
         if not seg.n:
             continue
-        evaluator = _Evaluator(searcher, sub, seg, averages)
+        evaluator = _Evaluator(searcher, sub, seg, averages, tables)
         found = evaluator.run(q)
         if found is None:
             continue

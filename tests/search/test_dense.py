@@ -12,6 +12,7 @@ import random
 import weakref
 from datetime import datetime, timedelta
 
+import numpy as np
 import pytest
 from whoosh import index as whoosh_index
 from whoosh import query as wq
@@ -255,3 +256,20 @@ def test_has_term_agrees_with_the_reader(searcher):
         for word in ("learn", "librari", "apprentissag", "nauka", "en", "nowhere"):
             expected = fieldname in reader.schema and (fieldname, word) in reader
             assert dense.has_term(reader, fieldname, word) == expected, (fieldname, word)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_union_of_sorted_parts_matches_a_plain_merge(seed):
+    rng = np.random.default_rng(seed)
+    parts = []
+    for size in rng.integers(0, 60, size=int(rng.integers(1, 5))):
+        ids = np.unique(rng.integers(0, 80, size=int(size)))
+        parts.append(dense.Sparse(ids, rng.random(len(ids))))
+    parts.append(dense.Sparse(np.array([0, 79]), np.array([0.5, 0.25])))  # both ends
+    expected: dict[int, float] = {}
+    for part in parts:
+        for docnum, score in zip(part.ids.tolist(), part.scores.tolist(), strict=True):
+            expected[docnum] = expected.get(docnum, 0.0) + score  # left to right
+    found = dense._union(parts)  # noqa: SLF001
+    assert found.ids.tolist() == sorted(expected)
+    assert dict(zip(found.ids.tolist(), found.scores.tolist(), strict=True)) == expected

@@ -48,15 +48,18 @@ def test_a_search_saves_postings_and_the_next_reads_them(ix):
     assert {f.parent.parent.name for f in files} == {
         r.segment().segment_id() for r, _o in ix.reader().leaf_readers()}
     assert search(ix, q) == first
-    # The second search read the files: doubling every saved weight raises every score.
+    # The second search read the files: one more occurrence in every saved posting
+    # (a key's weight is key // ROW) raises every score.
     for f in files:
         raw = np.fromfile(f, dtype=np.uint8)
-        count = int(raw[8:16].view(np.int64)[0])
-        raw[16:16 + 8 * count].view(np.float64)[:] *= 2  # the weights
+        header = raw[:postings_cache.HEADER].view(np.int64)
+        count = int(header[1])
+        header[2] += 1  # rows: weights now go one higher
+        raw[postings_cache.HEADER + 4 * count:].view(np.uint16)[:] += postings_cache.ROW
         raw.tofile(f)
-    doubled = search(ix, q)
-    assert doubled.total == first.total
-    assert all(b > a for a, b in zip(first.keys, doubled.keys, strict=True))
+    raised = search(ix, q)
+    assert raised.total == first.total
+    assert all(b > a for a, b in zip(first.keys, raised.keys, strict=True))
 
 
 @pytest.mark.parametrize("damage", ["short", "magic", "length"])
@@ -118,3 +121,48 @@ def test_cached_words_keep_no_per_document_lengths_in_the_worker(ix, monkeypatch
         segments = [dense._segment(r) for r, _o in s.reader().leaf_readers()]  # noqa: SLF001
         sizes = [len(seg._lengths) for seg in segments]  # noqa: SLF001
         assert max(sizes) == 2 and min(sizes) >= 1
+
+
+def test_saved_lists_score_to_the_last_bit_as_decoded_ones(ix):
+    q = wq.Or([wq.Term("text_en", "learn"), wq.Term("title_en", "learn"),
+               wq.Term("text_en", "librari")])
+    decoded = search(ix, q)  # decodes and saves
+    assert cached_files(ix)
+    assert search(ix, q) == decoded  # scored from keys: the same floats, not approximately
+
+
+def test_a_list_whose_weights_are_not_whole_numbers_is_not_saved(ix):
+    ids = np.array([1, 5, 9])
+    codes = np.array([10, 20, 30], dtype=np.uint8)
+    assert postings_cache.keys_for(np.array([2.0, 1.0, 4.0]), codes)[1] == 5
+    assert postings_cache.keys_for(np.array([2.0, 1.5, 4.0]), codes) is None
+    assert postings_cache.keys_for(np.array([2.0, 256.0, 4.0]), codes) is None
+    cache = postings_cache.root(ix.storage.folder)
+    assert postings_cache.save(cache, "seg", "text_en", b"odd", ids,
+                               np.array([2.0, 1.5, 4.0]), codes)
+    assert postings_cache.load(cache, "seg", "text_en", b"odd") is None
+    assert postings_cache.save(cache, "seg", "text_en", b"even", ids,
+                               np.array([2.0, 1.0, 4.0]), codes)
+    saved = postings_cache.load(cache, "seg", "text_en", b"even")
+    assert saved.ids.tolist() == [1, 5, 9] and saved.rows == 5
+    assert (saved.keys // postings_cache.ROW).tolist() == [2, 1, 4]
+    assert (saved.keys % postings_cache.ROW).tolist() == [10, 20, 30]
+
+
+def test_short_lists_are_kept_decoded_instead_of_looked_for_again(ix, monkeypatch):
+    monkeypatch.setattr(postings_cache, "MIN_POSTINGS", 10**9)  # every list is short
+    q = wq.Or([wq.Term("text_en", "learn"), wq.Term("title_en", "learn")])
+    looked: list[bytes] = []
+    load = postings_cache.load
+    monkeypatch.setattr(postings_cache, "load",
+                        lambda *args: looked.append(args[3]) or load(*args))
+    with ix.searcher() as s:
+        first = dense.search(s, q, limit=1000)
+        assert looked and cached_files(ix) == []
+        looked.clear()
+        assert dense.search(s, q, limit=1000) == first
+        assert looked == []  # neither a file looked for nor a list decoded again
+        monkeypatch.setattr(dense, "_parse_blocks", None)  # (decoding would now fail)
+        assert dense.search(s, q, limit=1000) == first
+    with ix.searcher() as s:
+        assert [h.docnum for h in s.search(q, limit=1000)] == first.docnums

@@ -579,11 +579,27 @@ def _blank_table(n: int) -> np.ndarray:
 
 def _union(parts: list[Sparse]) -> Sparse:
     """Every document of the parts, its scores added part after part (left to right,
-    as the dense OR adds them)."""
-    found = parts[0]
-    for part in parts[1:]:
-        found = _merge(found, part)
-    return found
+    as the dense OR adds them). Two parts (a word's title and text) are merged; more
+    (a word in several languages' fields) are sorted together once, as merging them
+    one by one would copy the growing answer for each."""
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        return _merge(*parts)
+    ids = np.concatenate([p.ids for p in parts])
+    if not len(ids):
+        return Sparse(ids, np.zeros(0))
+    order = np.argsort(ids, kind="stable")  # (runs already sorted: merged, not sorted)
+    ordered = ids[order]
+    first = np.concatenate(([True], ordered[1:] != ordered[:-1]))
+    where = np.empty(len(ids), dtype=np.int64)  # each posting's place in the union
+    where[order] = np.cumsum(first) - 1
+    scores = np.zeros(int(first.sum()))
+    start = 0
+    for p in parts:  # a part holds each document once: no repeated places in one step
+        scores[where[start:start + len(p.ids)]] += p.scores
+        start += len(p.ids)
+    return Sparse(ordered[first], scores)
 
 
 def _merge(left: Sparse, right: Sparse) -> Sparse:

@@ -154,6 +154,7 @@ class _Segment:
         self._masks: dict[tuple[str, bytes], np.ndarray] = {}
         self._places: dict[tuple[str, bytes], Place] = {}
         self._kept = 0  # short lists held decoded in _places
+        self._unsaved: set[tuple[str, bytes]] = set()  # long lists the cache cannot hold
         self._columns: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
@@ -181,13 +182,18 @@ class _Segment:
         if place is None:
             return None
         in_file = not isinstance(place[0], np.ndarray)  # (else held decoded)
-        if self.cache is not None and in_file:
+        key = (fieldname, btext)
+        if self.cache is not None and in_file and key not in self._unsaved:
             found = postings_cache.load(self.cache, self.segment_id, fieldname, btext)
-            if found is not None:
+            if found is not None and (not len(found.ids) or found.ids[-1] < self.n):
                 return found
         ids, weights = self.postings(fieldname, btext)  # type: ignore[misc]
         saved = (self.cache is not None and save and in_file
                  and len(ids) >= postings_cache.MIN_POSTINGS)
+        if saved and not postings_cache.fits(weights):
+            saved = False  # (decoded each time, but not looked for on disk again)
+            with self._lock:
+                self._unsaved.add(key)
         if in_file and len(ids) < postings_cache.MIN_POSTINGS:
             self._keep(fieldname, btext, ids, weights)
         # A list to be cached has its lengths read for it alone: they are saved with
@@ -199,8 +205,11 @@ class _Segment:
         return ids, weights, codes
 
     def _keep(self, fieldname: str, btext: bytes, ids: np.ndarray, weights: np.ndarray) -> None:
+        ids.flags.writeable = weights.flags.writeable = False  # shared by every search
         with self._lock:
-            if self._kept < SHORT_PER_SEGMENT and (fieldname, btext) in self._places:
+            place = self._places.get((fieldname, btext))
+            if (self._kept < SHORT_PER_SEGMENT and place is not None
+                    and not isinstance(place[0], np.ndarray)):  # (not kept by another thread)
                 self._places[(fieldname, btext)] = ids, weights
                 self._kept += 1
 
@@ -229,6 +238,7 @@ class _Segment:
         with self._lock:
             if len(self._places) >= PLACES_PER_SEGMENT:
                 self._places.clear()
+                self._unsaved.clear()
                 self._kept = 0
             self._places[key] = place
         return place

@@ -79,17 +79,26 @@ def load(cache: Path, segment_id: str, fieldname: str, btext: bytes) -> Cached |
     if magic != MAGIC or len(raw) != HEADER + 6 * count or not 0 < rows <= ROW:
         return None
     ids_end = HEADER + 4 * count
-    return Cached(raw[HEADER:ids_end].view(np.int32).astype(np.int64),
-                  raw[ids_end:].view(np.uint16), int(rows))
+    keys = raw[ids_end:].view(np.uint16)
+    if count and int(keys.max()) >= rows * ROW:  # (a damaged file: no score for it)
+        return None
+    return Cached(raw[HEADER:ids_end].view(np.int32).astype(np.int64), keys, int(rows))
+
+
+def fits(weights: np.ndarray) -> bool:
+    """Can this list be saved: is every weight a whole number below ROW?"""
+    whole = weights.astype(np.int64)
+    return not len(weights) or bool((whole == weights).all() and whole.min() >= 0
+                                    and whole.max() < ROW)
 
 
 def keys_for(weights: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, int] | None:
     """(keys, rows) for a list, or None when a weight is not a whole number below ROW."""
+    if not fits(weights):
+        return None
     if not len(weights):
         return np.zeros(0, dtype=np.uint16), 1
     whole = weights.astype(np.int64)
-    if not (whole == weights).all() or whole.min() < 0 or whole.max() >= ROW:
-        return None
     return (whole * ROW + codes).astype(np.uint16), int(whole.max()) + 1
 
 

@@ -62,15 +62,21 @@ def test_a_search_saves_postings_and_the_next_reads_them(ix):
     assert all(b > a for a, b in zip(first.keys, raised.keys, strict=True))
 
 
-@pytest.mark.parametrize("damage", ["short", "magic", "length"])
+@pytest.mark.parametrize("damage", ["short", "magic", "length", "key", "document"])
 def test_a_damaged_file_is_ignored(ix, damage):
     q = wq.Term("text_en", "learn")
     first = search(ix, q)
     for f in cached_files(ix):
         raw = f.read_bytes()
+        count = int(np.frombuffer(raw[8:16], dtype=np.int64)[0])
+        ids_end = postings_cache.HEADER + 4 * count
         f.write_bytes({"short": raw[:10],  # not even a header
                        "magic": b"X" + raw[1:],  # not this layout
-                       "length": raw[:-1]}[damage])  # the header's count does not fit
+                       "length": raw[:-1],  # the header's count does not fit
+                       "key": raw[:-2] + b"\xff\xff",  # a weight beyond the rows
+                       "document": raw[:ids_end - 4] + np.int32(10**6).tobytes()
+                       + raw[ids_end:],  # beyond the segment's documents
+                       }[damage])
     assert search(ix, q) == first
 
 
@@ -165,4 +171,20 @@ def test_short_lists_are_kept_decoded_instead_of_looked_for_again(ix, monkeypatc
         monkeypatch.setattr(dense, "_parse_blocks", None)  # (decoding would now fail)
         assert dense.search(s, q, limit=1000) == first
     with ix.searcher() as s:
+        assert [h.docnum for h in s.search(q, limit=1000)] == first.docnums
+
+
+def test_a_list_the_cache_cannot_hold_is_not_looked_for_again(ix, monkeypatch):
+    monkeypatch.setattr(postings_cache, "fits", lambda weights: False)
+    q = wq.Or([wq.Term("text_en", "learn"), wq.Term("title_en", "learn")])
+    looked: list[bytes] = []
+    load = postings_cache.load
+    monkeypatch.setattr(postings_cache, "load",
+                        lambda *args: looked.append(args[3]) or load(*args))
+    with ix.searcher() as s:
+        first = dense.search(s, q, limit=1000)
+        assert looked and cached_files(ix) == []
+        looked.clear()
+        assert dense.search(s, q, limit=1000) == first  # decoded again, not looked for
+        assert looked == []
         assert [h.docnum for h in s.search(q, limit=1000)] == first.docnums

@@ -155,36 +155,37 @@ def test_a_list_whose_weights_are_not_whole_numbers_is_not_saved(ix):
     assert (saved.keys % postings_cache.ROW).tolist() == [10, 20, 30]
 
 
-def test_short_lists_are_kept_decoded_instead_of_looked_for_again(ix, monkeypatch):
-    monkeypatch.setattr(postings_cache, "MIN_POSTINGS", 10**9)  # every list is short
-    q = wq.Or([wq.Term("text_en", "learn"), wq.Term("title_en", "learn")])
+LEARN = wq.Or([wq.Term("text_en", "learn"), wq.Term("title_en", "learn")])
+
+
+def first_search_looks_for_files(ix, s, monkeypatch):
+    """Search LEARN once (it must look for files and save none); then return the
+    list that records which words the following searches look for on disk."""
     looked: list[bytes] = []
     load = postings_cache.load
     monkeypatch.setattr(postings_cache, "load",
                         lambda *args: looked.append(args[3]) or load(*args))
+    first = dense.search(s, LEARN, limit=1000)
+    assert looked and cached_files(ix) == []
+    looked.clear()
+    return first, looked
+
+
+def test_short_lists_are_kept_decoded_instead_of_looked_for_again(ix, monkeypatch):
+    monkeypatch.setattr(postings_cache, "MIN_POSTINGS", 10**9)  # every list is short
     with ix.searcher() as s:
-        first = dense.search(s, q, limit=1000)
-        assert looked and cached_files(ix) == []
-        looked.clear()
-        assert dense.search(s, q, limit=1000) == first
+        first, looked = first_search_looks_for_files(ix, s, monkeypatch)
+        assert dense.search(s, LEARN, limit=1000) == first
         assert looked == []  # neither a file looked for nor a list decoded again
         monkeypatch.setattr(dense, "_parse_blocks", None)  # (decoding would now fail)
-        assert dense.search(s, q, limit=1000) == first
-    with ix.searcher() as s:
-        assert [h.docnum for h in s.search(q, limit=1000)] == first.docnums
+        assert dense.search(s, LEARN, limit=1000) == first
+        assert [h.docnum for h in s.search(LEARN, limit=1000)] == first.docnums
 
 
 def test_a_list_the_cache_cannot_hold_is_not_looked_for_again(ix, monkeypatch):
     monkeypatch.setattr(postings_cache, "fits", lambda weights: False)
-    q = wq.Or([wq.Term("text_en", "learn"), wq.Term("title_en", "learn")])
-    looked: list[bytes] = []
-    load = postings_cache.load
-    monkeypatch.setattr(postings_cache, "load",
-                        lambda *args: looked.append(args[3]) or load(*args))
     with ix.searcher() as s:
-        first = dense.search(s, q, limit=1000)
-        assert looked and cached_files(ix) == []
-        looked.clear()
-        assert dense.search(s, q, limit=1000) == first  # decoded again, not looked for
+        first, looked = first_search_looks_for_files(ix, s, monkeypatch)
+        assert dense.search(s, LEARN, limit=1000) == first  # decoded again, not looked for
         assert looked == []
-        assert [h.docnum for h in s.search(q, limit=1000)] == first.docnums
+        assert [h.docnum for h in s.search(LEARN, limit=1000)] == first.docnums

@@ -96,10 +96,8 @@ def keys_for(weights: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, int] |
     """(keys, rows) for a list, or None when a weight is not a whole number below ROW."""
     if not fits(weights):
         return None
-    if not len(weights):
-        return np.zeros(0, dtype=np.uint16), 1
     whole = weights.astype(np.int64)
-    return (whole * ROW + codes).astype(np.uint16), int(whole.max()) + 1
+    return (whole * ROW + codes).astype(np.uint16), int(whole.max(initial=0)) + 1
 
 
 def save(cache: Path, segment_id: str, fieldname: str, btext: bytes, ids: np.ndarray,

@@ -1,4 +1,4 @@
-"""Build hook only: metadata lives in setup.cfg.
+"""Build hooks only: metadata lives in setup.cfg.
 
 The interface catalogs (app/translations/*/LC_MESSAGES/messages.po) are compiled to .mo
 while the package is built, so `pip install .` and `pip install -e .` give a working
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import Extension, setup
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
@@ -55,4 +55,9 @@ class BuildPyWithCatalogs(build_py):
         return outputs
 
 
-setup(cmdclass={"build_py": BuildPyWithCatalogs})
+# Search's posting-list merges in C (app/search/_merge.c; dense.py falls back to numpy
+# when it is not built). -ffp-contract=off: scores must add up as numpy adds them.
+MERGE = Extension("app.search._merge", sources=["app/search/_merge.c"],
+                  extra_compile_args=["-O2", "-ffp-contract=off"])
+
+setup(cmdclass={"build_py": BuildPyWithCatalogs}, ext_modules=[MERGE])

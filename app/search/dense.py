@@ -44,6 +44,11 @@ from whoosh.util.numeric import byte_to_length
 
 from app.search import postings_cache
 
+try:  # the merges in C (app/search/_merge.c, built by setup.py); numpy otherwise
+    from app.search import _merge
+except ImportError:  # pragma: no cover  (a source tree that was never built)
+    _merge = None
+
 # Field lengths are stored as one byte each; this turns the bytes back into lengths.
 _LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
 # Filter and language masks kept per segment (bit-packed: n/8 bytes each).
@@ -473,6 +478,8 @@ class _Evaluator:
         if not parts or any(p is None for p in parts):
             return None
         sparse = [p for p in parts if isinstance(p, Sparse)]
+        if _merge is not None and len(sparse) == len(parts):
+            return _merged(sparse, intersect=True)
         if not sparse:
             score, match = parts[0][0].copy(), parts[0][1].copy()
             for s, m in parts[1:]:
@@ -594,8 +601,10 @@ def _union(parts: list[Sparse]) -> Sparse:
     one by one would copy the growing answer for each."""
     if len(parts) == 1:
         return parts[0]
+    if _merge is not None:
+        return _merged(parts, intersect=False)
     if len(parts) == 2:
-        return _merge(*parts)
+        return _merge_two(*parts)
     ids = np.concatenate([p.ids for p in parts])
     if not len(ids):
         return Sparse(ids, np.zeros(0))
@@ -612,7 +621,18 @@ def _union(parts: list[Sparse]) -> Sparse:
     return Sparse(ordered[first], scores)
 
 
-def _merge(left: Sparse, right: Sparse) -> Sparse:
+def _merged(parts: list[Sparse], intersect: bool) -> Sparse:
+    """The union or intersection of the parts in C: one pass over their postings,
+    scores added in the same order (so the same floats) as the numpy code."""
+    ids = [np.ascontiguousarray(p.ids, dtype=np.int64) for p in parts]
+    scores = [np.ascontiguousarray(p.scores, dtype=np.float64) for p in parts]
+    room = min(map(len, ids)) if intersect else sum(map(len, ids))
+    out_ids, out_scores = np.empty(room, dtype=np.int64), np.empty(room)
+    count = (_merge.intersect if intersect else _merge.union)(ids, scores, out_ids, out_scores)
+    return Sparse(out_ids[:count], out_scores[:count])
+
+
+def _merge_two(left: Sparse, right: Sparse) -> Sparse:
     """Two parts' documents, scores added (left + right: with two numbers, the same
     float either way round). The shorter part is looked up in the longer and the rest
     inserted, rather than sorting both: a word's title postings are a few next to its

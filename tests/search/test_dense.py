@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import random
 import weakref
+from types import SimpleNamespace
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -258,14 +259,33 @@ def test_has_term_agrees_with_the_reader(searcher):
             assert dense.has_term(reader, fieldname, word) == expected, (fieldname, word)
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_union_of_sorted_parts_matches_a_plain_merge(seed):
+def _random_parts(seed: int, most: int = 5) -> list[dense.Sparse]:
     rng = np.random.default_rng(seed)
     parts = []
-    for size in rng.integers(0, 60, size=int(rng.integers(1, 5))):
+    for size in rng.integers(0, 60, size=int(rng.integers(1, most))):
         ids = np.unique(rng.integers(0, 80, size=int(size)))
         parts.append(dense.Sparse(ids, rng.random(len(ids))))
     parts.append(dense.Sparse(np.array([0, 79]), np.array([0.5, 0.25])))  # both ends
+    return parts
+
+
+@pytest.fixture(params=["c", "numpy"])
+def merges(request, monkeypatch):
+    """Each test below runs with the C merges and with the numpy code they replace."""
+    if request.param == "numpy":
+        monkeypatch.setattr(dense, "_merge", None)
+    return request.param
+
+
+def test_the_c_merges_are_built():
+    # setup.py builds app/search/_merge.c; without it searches fall back to numpy,
+    # correct but several times slower at the benchmark's 5x size.
+    assert dense._merge is not None  # noqa: SLF001
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_union_of_sorted_parts_matches_a_plain_merge(seed, merges):
+    parts = _random_parts(seed, most=8)
     expected: dict[int, float] = {}
     for part in parts:
         for docnum, score in zip(part.ids.tolist(), part.scores.tolist(), strict=True):
@@ -273,3 +293,49 @@ def test_union_of_sorted_parts_matches_a_plain_merge(seed):
     found = dense._union(parts)  # noqa: SLF001
     assert found.ids.tolist() == sorted(expected)
     assert dict(zip(found.ids.tolist(), found.scores.tolist(), strict=True)) == expected
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("shape", ["two alike", "many"])  # the C code's two ways
+def test_and_of_sorted_parts_matches_a_plain_intersection(seed, shape, merges):
+    every_other = dense.Sparse(np.arange(0, 80, 2), np.linspace(0.1, 4.0, 40))
+    if shape == "many":
+        parts = [every_other, *_random_parts(seed)]
+    else:
+        rng = np.random.default_rng(seed)
+        ids = np.unique(rng.integers(0, 80, size=int(rng.integers(30, 60))))
+        parts = [every_other, dense.Sparse(ids, rng.random(len(ids)))]
+    common = set.intersection(*(set(p.ids.tolist()) for p in parts))
+    expected = {}
+    for docnum in common:
+        total = 0.0
+        for part in parts:  # in the parts' order
+            total += float(part.scores[part.ids.tolist().index(docnum)])
+        expected[docnum] = total
+    evaluator = object.__new__(dense._Evaluator)  # noqa: SLF001  (its AND needs no index)
+    evaluator.seg = SimpleNamespace(n=80)  # what the numpy lookup reads of a segment
+    found = evaluator._and(parts)  # noqa: SLF001
+    assert found.ids.tolist() == sorted(expected)
+    assert dict(zip(found.ids.tolist(), found.scores.tolist(), strict=True)) == expected
+
+
+def test_c_merges_give_the_numpy_answers_to_the_last_bit(searcher, monkeypatch):
+    found = {raw: dense.search(searcher, parsed(searcher, raw), limit=100_000)
+             for raw in USER_QUERIES}
+    monkeypatch.setattr(dense, "_merge", None)
+    for raw, hits in found.items():
+        assert dense.search(searcher, parsed(searcher, raw), limit=100_000) == hits, raw
+
+
+def test_c_merges_refuse_arrays_of_the_wrong_kind():
+    ids, scores = np.array([1, 2]), np.array([0.5, 0.5])
+    out_ids, out_scores = np.empty(4, dtype=np.int64), np.empty(4)
+    merge = dense._merge  # noqa: SLF001
+    assert merge.union([ids, ids], [scores, scores], out_ids, out_scores) == 2
+    assert out_scores[:2].tolist() == [1.0, 1.0]
+    with pytest.raises(TypeError):
+        merge.union([ids.astype(np.int32)], [scores], out_ids, out_scores)
+    with pytest.raises(ValueError, match="differ"):
+        merge.union([ids], [scores[:1]], out_ids, out_scores)
+    with pytest.raises(ValueError, match="too short"):
+        merge.union([ids, ids + 5], [scores, scores], out_ids[:3], out_scores[:3])

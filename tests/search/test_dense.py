@@ -10,8 +10,8 @@ from __future__ import annotations
 import gc
 import random
 import weakref
-from types import SimpleNamespace
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 import numpy as np
 import pytest

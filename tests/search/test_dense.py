@@ -284,8 +284,13 @@ def test_the_c_merges_are_built():
 
 
 @pytest.mark.parametrize("seed", range(12))
-def test_union_of_sorted_parts_matches_a_plain_merge(seed, merges):
+@pytest.mark.parametrize("shape", ["spread", "one long", "far apart"])  # the C code's ways
+def test_union_of_sorted_parts_matches_a_plain_merge(seed, shape, merges):
     parts = _random_parts(seed, most=8)
+    if shape == "one long":
+        parts.insert(1, dense.Sparse(np.arange(1, 79), np.linspace(0.2, 3.0, 78)))
+    elif shape == "far apart":
+        parts.append(dense.Sparse(np.array([10**6]), np.array([0.75])))
     expected: dict[int, float] = {}
     for part in parts:
         for docnum, score in zip(part.ids.tolist(), part.scores.tolist(), strict=True):

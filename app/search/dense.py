@@ -179,16 +179,18 @@ class _Segment:
             return place
         return _parse_blocks(self.reader._terms._postfile.get(*place))  # noqa: SLF001
 
-    def scored_postings(self, fieldname: str, btext: bytes, save: bool = True) -> Scorable:
+    def scored_postings(self, fieldname: str, btext: bytes, save: bool = True,
+                        cached: bool = True) -> Scorable:
         """A term's postings with what scoring needs: from the shared cache when it has
-        them (document numbers and keys); else (document numbers, weights, length
-        codes: decode with _LENGTHS), and with `save`, long lists are added to it."""
+        them (and `cached`: document numbers and keys); else (document numbers,
+        weights, length codes: decode with _LENGTHS), and with `save`, long lists are
+        added to it."""
         place = self._place(fieldname, btext)
         if place is None:
             return None
         in_file = not isinstance(place[0], np.ndarray)  # (else held decoded)
         key = (fieldname, btext)
-        if self.cache is not None and in_file and key not in self._unsaved:
+        if cached and self.cache is not None and in_file and key not in self._unsaved:
             found = postings_cache.load(self.cache, self.segment_id, fieldname, btext)
             if found is not None and (not len(found.ids) or found.ids[-1] < self.n):
                 return found
@@ -454,8 +456,11 @@ class _Evaluator:
             return None
         if isinstance(postings, postings_cache.Cached):
             table = self._table(fieldname, text, btext, boost, postings.rows)
-            return Sparse(postings.ids, table[postings.keys])
-        ids, weights, codes = postings
+            try:
+                return Sparse(postings.ids, table[postings.keys])
+            except IndexError:  # a damaged file (a key beyond its rows): decoded, saved anew
+                postings = self.seg.scored_postings(fieldname, btext, save, cached=False)
+        ids, weights, codes = postings  # type: ignore[misc]
         return Sparse(ids, self._bm25(fieldname, text, boost, weights, _LENGTHS[codes]))
 
     def _bm25(self, fieldname: str, text: Any, boost: float, weights: np.ndarray,

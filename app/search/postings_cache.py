@@ -25,6 +25,7 @@ posting, until its segment merges away or the index is rebuilt.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -60,13 +61,21 @@ def root(index_dir: str | os.PathLike[str]) -> Path:
     return Path(index_dir) / CACHE_DIR
 
 
+@functools.lru_cache(maxsize=4096)
+def _name(btext: bytes) -> str:
+    return hashlib.sha1(btext).hexdigest()  # noqa: S324  (a file name, not a secret)
+
+
 def _path(cache: Path, segment_id: str, fieldname: str, btext: bytes) -> str:
-    # (os.path, not pathlib: this runs for each word, field and segment of a search)
-    return os.path.join(cache, segment_id, fieldname, hashlib.sha1(btext).hexdigest())  # noqa: S324  (a name)
+    # (os.path, not pathlib, and each word's name once: this runs for each word, field
+    # and segment of a search)
+    return os.path.join(cache, segment_id, fieldname, _name(btext))
 
 
 def load(cache: Path, segment_id: str, fieldname: str, btext: bytes) -> Cached | None:
-    """The saved list, or None when not saved (or unreadable)."""
+    """The saved list, or None when not saved (or unreadable). Its keys are not checked
+    against `rows` here (a pass over them on every search): the caller's look-up in a
+    table of `rows` x ROW scores fails with IndexError on a damaged file."""
     try:
         # Unbuffered, one read: half the time of np.fromfile for these sizes.
         with open(_path(cache, segment_id, fieldname, btext), "rb", buffering=0) as f:
@@ -79,10 +88,8 @@ def load(cache: Path, segment_id: str, fieldname: str, btext: bytes) -> Cached |
     if magic != MAGIC or len(raw) != HEADER + 6 * count or not 0 < rows <= ROW:
         return None
     ids_end = HEADER + 4 * count
-    keys = raw[ids_end:].view(np.uint16)
-    if count and int(keys.max()) >= rows * ROW:  # (a damaged file: no score for it)
-        return None
-    return Cached(raw[HEADER:ids_end].view(np.int32).astype(np.int64), keys, int(rows))
+    return Cached(raw[HEADER:ids_end].view(np.int32).astype(np.int64),
+                  raw[ids_end:].view(np.uint16), int(rows))
 
 
 def fits(weights: np.ndarray) -> bool:

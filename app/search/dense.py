@@ -379,7 +379,8 @@ class _Evaluator:
 
     def __init__(self, top: Searcher, sub: Searcher, seg: _Segment,
                  averages: dict[str, float],
-                 tables: dict[tuple[str, bytes, float], np.ndarray]) -> None:
+                 tables: dict[tuple[str, bytes, float], np.ndarray],
+                 fields: dict[tuple[str, Any], tuple[bytes, bool] | None]) -> None:
         self.top = top
         self.sub = sub
         self.seg = seg
@@ -387,6 +388,7 @@ class _Evaluator:
         # (see _table: shared by a search's segments).
         self.averages = averages
         self.tables = tables
+        self.fields = fields  # (field, word): (its bytes, scored?); None: no such field
         weighting = top.weighting
         self.bm25 = weighting if isinstance(weighting, BM25F) else BM25F()
 
@@ -442,11 +444,17 @@ class _Evaluator:
         return self._whoosh(q)
 
     def _term(self, fieldname: str, text: Any, boost: float, save: bool = True) -> Found:
-        field = self.seg.reader.schema[fieldname] if fieldname in self.seg.reader.schema else None
-        if field is None:
+        # (The schema is the index's: asked once per search, not once per segment.)
+        known = self.fields.get((fieldname, text), False)
+        if known is False:
+            schema = self.top.schema
+            field = schema[fieldname] if fieldname in schema else None
+            known = self.fields[(fieldname, text)] = None if field is None else (
+                field.to_bytes(text) if not isinstance(text, bytes) else text, field.scorable)
+        if known is None:
             return None
-        btext = field.to_bytes(text) if not isinstance(text, bytes) else text
-        if not field.scorable:
+        btext, scorable = known
+        if not scorable:
             # Whoosh scores a term of an unscored field by its weight: 1 here. Kept dense:
             # filter words (type, language) match a large share of the documents.
             match = self.seg.mask(fieldname, btext)
@@ -658,11 +666,17 @@ def _union(parts: list[Sparse]) -> Sparse:
 def _merged(parts: list[Sparse], intersect: bool) -> Sparse:
     """The union or intersection of the parts in C: one pass over their postings,
     scores added in the same order (so the same floats) as the numpy code."""
-    ids = [np.ascontiguousarray(p.ids, dtype=np.int64) for p in parts]
-    scores = [np.ascontiguousarray(p.scores, dtype=np.float64) for p in parts]
+    ids = [p.ids for p in parts]
+    scores = [p.scores for p in parts]
     room = min(map(len, ids)) if intersect else sum(map(len, ids))
     out_ids, out_scores = np.empty(room, dtype=np.int64), np.empty(room)
-    count = (_merge.intersect if intersect else _merge.union)(ids, scores, out_ids, out_scores)
+    merge = _merge.intersect if intersect else _merge.union
+    try:
+        count = merge(ids, scores, out_ids, out_scores)
+    except TypeError:  # (every array here is int64 or float64 already; just in case)
+        count = merge([np.ascontiguousarray(i, dtype=np.int64) for i in ids],
+                      [np.ascontiguousarray(s, dtype=np.float64) for s in scores],
+                      out_ids, out_scores)
     return Sparse(out_ids[:count], out_scores[:count])
 
 
@@ -732,13 +746,14 @@ def search(
     total = 0
     averages = _facts_of(searcher.reader()).averages
     tables: dict[tuple[str, bytes, float], np.ndarray] = {}
+    fields: dict[tuple[str, Any], tuple[bytes, bool] | None] = {}
     folder = getattr(getattr(getattr(searcher, "_ix", None), "storage", None), "folder", None)
     cache = postings_cache.root(folder) if folder else None
     for sub, offset in searcher.leaf_searchers():
         seg = _segment(sub.reader(), cache)
         if not seg.n:
             continue
-        evaluator = _Evaluator(searcher, sub, seg, averages, tables)
+        evaluator = _Evaluator(searcher, sub, seg, averages, tables, fields)
         found = evaluator.run(q)
         if found is None:
             continue

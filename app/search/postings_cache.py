@@ -67,9 +67,9 @@ def _name(btext: bytes) -> str:
 
 
 def _path(cache: Path, segment_id: str, fieldname: str, btext: bytes) -> str:
-    # (os.path, not pathlib, and each word's name once: this runs for each word, field
-    # and segment of a search)
-    return os.path.join(cache, segment_id, fieldname, _name(btext))
+    # (Joined by hand, each word's name computed once: this runs for each word, field
+    # and segment of a search.)
+    return f"{cache}{os.sep}{segment_id}{os.sep}{fieldname}{os.sep}{_name(btext)}"
 
 
 def load(cache: Path, segment_id: str, fieldname: str, btext: bytes) -> Cached | None:

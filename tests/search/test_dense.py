@@ -340,6 +340,10 @@ def test_c_merges_refuse_arrays_of_the_wrong_kind():
     assert out_scores[:2].tolist() == [1.0, 1.0]
     with pytest.raises(TypeError):
         merge.union([ids.astype(np.int32)], [scores], out_ids, out_scores)
+    # (dense.py converts such arrays and tries again)
+    found = dense._merged([dense.Sparse(ids.astype(np.int32), scores[::-1].copy()),  # noqa: SLF001
+                           dense.Sparse(ids, scores)], intersect=True)
+    assert found.ids.tolist() == [1, 2] and found.scores.tolist() == [1.0, 1.0]
     with pytest.raises(ValueError, match="differ"):
         merge.union([ids], [scores[:1]], out_ids, out_scores)
     with pytest.raises(ValueError, match="too short"):

@@ -6,10 +6,12 @@
    as the numpy code adds them, so every float is the same (only additions: no fused
    multiply-add to worry about).
 
-   Arguments are objects with the buffer protocol (numpy arrays): ids int64 ascending
-   without repeats, scores float64 of the same length; the caller gives outputs long
-   enough (the sum of the parts for a union, the shortest part for an intersection).
-   Each function returns how many entries it wrote. */
+   Arguments are objects with the buffer protocol (numpy arrays). A part is its
+   document numbers (int64 or int32, ascending, no repeats) and either its scores
+   (float64) or, with a table, its keys (uint16: the score is table[key], as a saved
+   posting list holds them, see postings_cache.py). The caller gives int64 and
+   float64 outputs long enough (the sum of the parts for a union, the shortest part
+   for an intersection). Each function returns how many entries it wrote. */
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -18,47 +20,150 @@
 #include <string.h>
 
 typedef struct {
-    Py_buffer ids;
-    Py_buffer scores;
+    Py_buffer ids_view, values_view, table_view;
+    int has_table;
+    /* read through the two functions below */
+    const int64_t *ids64;  /* NULL: ids32 */
+    const int32_t *ids32;
+    const double *scores;  /* NULL: table[keys] */
+    const uint16_t *keys;
+    const double *table;
+    Py_ssize_t len;
 } Part;
 
+static inline int64_t
+id_at(const Part *p, Py_ssize_t j)
+{
+    return p->ids64 ? p->ids64[j] : (int64_t)p->ids32[j];
+}
+
+static inline double
+score_at(const Part *p, Py_ssize_t j)
+{
+    return p->scores ? p->scores[j] : p->table[p->keys[j]];
+}
+
 static int
-get_buffer(PyObject *obj, Py_buffer *view, char kind, int writable)
+format_is(const Py_buffer *view, const char *const *names)
+{
+    const char *f = view->format ? view->format : "B";
+    if (f[0] == '<' || f[0] == '=' || f[0] == '@')
+        f++;
+    for (; *names; names++)
+        if (strcmp(f, *names) == 0)
+            return 1;
+    return 0;
+}
+
+static const char *const INT64[] = {"l", "q", NULL};
+static const char *const INT32[] = {"i", NULL};
+static const char *const FLOAT64[] = {"d", NULL};
+static const char *const UINT16[] = {"H", NULL};
+
+static int
+get_buffer(PyObject *obj, Py_buffer *view, int writable)
 {
     int flags = PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (writable ? PyBUF_WRITABLE : 0);
     if (PyObject_GetBuffer(obj, view, flags) < 0)
         return -1;
-    const char *f = view->format ? view->format : "B";
-    int ok = view->itemsize == 8 && view->ndim <= 1 &&
-             (kind == 'i' ? (strcmp(f, "l") == 0 || strcmp(f, "q") == 0)
-                          : strcmp(f, "d") == 0);
-    if (!ok) {
+    if (view->ndim > 1) {
         PyBuffer_Release(view);
-        PyErr_SetString(PyExc_TypeError,
-                        kind == 'i' ? "ids must be contiguous int64"
-                                    : "scores must be contiguous float64");
+        PyErr_SetString(PyExc_TypeError, "one-dimensional arrays expected");
         return -1;
     }
     return 0;
 }
 
 static void
+release_part(Part *p, int views)
+{
+    if (views > 0)
+        PyBuffer_Release(&p->ids_view);
+    if (views > 1)
+        PyBuffer_Release(&p->values_view);
+    if (views > 2 && p->has_table)
+        PyBuffer_Release(&p->table_view);
+}
+
+static void
 release_parts(Part *parts, Py_ssize_t n)
 {
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyBuffer_Release(&parts[i].ids);
-        PyBuffer_Release(&parts[i].scores);
-    }
+    for (Py_ssize_t i = 0; i < n; i++)
+        release_part(&parts[i], 3);
     PyMem_Free(parts);
 }
 
-/* The parts of (ids_list, scores_list), or NULL with an exception set. */
-static Part *
-get_parts(PyObject *ids_list, PyObject *scores_list, Py_ssize_t *count)
+/* One part from its ids, values and table (or None); -1 with an exception set. */
+static int
+get_part(Part *p, PyObject *ids, PyObject *values, PyObject *table)
 {
-    if (!PyList_Check(ids_list) || !PyList_Check(scores_list) ||
-        PyList_GET_SIZE(ids_list) != PyList_GET_SIZE(scores_list)) {
-        PyErr_SetString(PyExc_TypeError, "two lists of the same length expected");
+    if (get_buffer(ids, &p->ids_view, 0) < 0)
+        return -1;
+    if (get_buffer(values, &p->values_view, 0) < 0) {
+        release_part(p, 1);
+        return -1;
+    }
+    p->has_table = table != Py_None;
+    if (p->has_table && get_buffer(table, &p->table_view, 0) < 0) {
+        release_part(p, 2);
+        return -1;
+    }
+    const char *problem = NULL;
+    if (p->ids_view.itemsize == 8 && format_is(&p->ids_view, INT64))
+        p->ids64 = p->ids_view.buf;
+    else if (p->ids_view.itemsize == 4 && format_is(&p->ids_view, INT32))
+        p->ids32 = p->ids_view.buf;
+    else
+        problem = "ids must be contiguous int64 or int32";
+    p->len = p->ids_view.len / (p->ids_view.itemsize ? p->ids_view.itemsize : 1);
+    if (problem == NULL && !p->has_table) {
+        if (p->values_view.itemsize == 8 && format_is(&p->values_view, FLOAT64))
+            p->scores = p->values_view.buf;
+        else
+            problem = "scores must be contiguous float64";
+    }
+    else if (problem == NULL) {
+        if (p->values_view.itemsize == 2 && format_is(&p->values_view, UINT16) &&
+            p->table_view.itemsize == 8 && format_is(&p->table_view, FLOAT64)) {
+            p->keys = p->values_view.buf;
+            p->table = p->table_view.buf;
+        }
+        else
+            problem = "keys must be contiguous uint16, their table float64";
+    }
+    if (problem != NULL) {
+        release_part(p, 3);
+        PyErr_SetString(PyExc_TypeError, problem);
+        return -1;
+    }
+    Py_ssize_t count = p->values_view.len / p->values_view.itemsize;
+    if (count != p->len) {
+        release_part(p, 3);
+        PyErr_SetString(PyExc_ValueError, "ids and scores differ in length");
+        return -1;
+    }
+    if (p->keys) {  /* (a damaged saved list: the caller decodes it instead) */
+        Py_ssize_t rows = p->table_view.len / 8;
+        for (Py_ssize_t j = 0; j < p->len; j++)
+            if (p->keys[j] >= rows) {
+                release_part(p, 3);
+                PyErr_SetString(PyExc_IndexError, "a key beyond its table");
+                return -1;
+            }
+    }
+    return 0;
+}
+
+/* The parts of (ids_list, values_list, tables_list or None), or NULL with an
+   exception set. */
+static Part *
+get_parts(PyObject *ids_list, PyObject *values_list, PyObject *tables, Py_ssize_t *count)
+{
+    if (!PyList_Check(ids_list) || !PyList_Check(values_list) ||
+        PyList_GET_SIZE(ids_list) != PyList_GET_SIZE(values_list) ||
+        (tables != Py_None && (!PyList_Check(tables) ||
+                               PyList_GET_SIZE(tables) != PyList_GET_SIZE(ids_list)))) {
+        PyErr_SetString(PyExc_TypeError, "lists of the same length expected");
         return NULL;
     }
     Py_ssize_t n = PyList_GET_SIZE(ids_list);
@@ -68,18 +173,10 @@ get_parts(PyObject *ids_list, PyObject *scores_list, Py_ssize_t *count)
         return NULL;
     }
     for (Py_ssize_t i = 0; i < n; i++) {
-        if (get_buffer(PyList_GET_ITEM(ids_list, i), &parts[i].ids, 'i', 0) < 0) {
+        PyObject *table = tables == Py_None ? Py_None : PyList_GET_ITEM(tables, i);
+        if (get_part(&parts[i], PyList_GET_ITEM(ids_list, i),
+                     PyList_GET_ITEM(values_list, i), table) < 0) {
             release_parts(parts, i);
-            return NULL;
-        }
-        if (get_buffer(PyList_GET_ITEM(scores_list, i), &parts[i].scores, 'd', 0) < 0) {
-            PyBuffer_Release(&parts[i].ids);
-            release_parts(parts, i);
-            return NULL;
-        }
-        if (parts[i].ids.len != parts[i].scores.len) {
-            release_parts(parts, i + 1);
-            PyErr_SetString(PyExc_ValueError, "ids and scores differ in length");
             return NULL;
         }
     }
@@ -90,16 +187,16 @@ get_parts(PyObject *ids_list, PyObject *scores_list, Py_ssize_t *count)
 /* The first position at or after `from` whose id is >= doc: gallop, then bisect
    (quick whether the list is about as long as the caller's or much longer). */
 static Py_ssize_t
-seek(const int64_t *ids, Py_ssize_t len, Py_ssize_t from, int64_t doc)
+seek(const Part *p, Py_ssize_t from, int64_t doc)
 {
     Py_ssize_t step = 1;
-    while (from + step < len && ids[from + step] < doc)
+    while (from + step < p->len && id_at(p, from + step) < doc)
         step <<= 1;
-    Py_ssize_t hi = from + step < len ? from + step : len;
+    Py_ssize_t hi = from + step < p->len ? from + step : p->len;
     Py_ssize_t lo = from + (step >> 1);
     while (lo < hi) {
         Py_ssize_t mid = lo + (hi - lo) / 2;
-        if (ids[mid] < doc)
+        if (id_at(p, mid) < doc)
             lo = mid + 1;
         else
             hi = mid;
@@ -107,42 +204,59 @@ seek(const int64_t *ids, Py_ssize_t len, Py_ssize_t from, int64_t doc)
     return lo;
 }
 
+/* Entries [from, until) of a part, copied out. */
+static void
+copy_run(const Part *p, Py_ssize_t from, Py_ssize_t until, int64_t *oi, double *os)
+{
+    Py_ssize_t run = until - from;
+    if (p->ids64)
+        memcpy(oi, p->ids64 + from, run * sizeof(int64_t));
+    else
+        for (Py_ssize_t j = 0; j < run; j++)
+            oi[j] = p->ids32[from + j];
+    if (p->scores)
+        memcpy(os, p->scores + from, run * sizeof(double));
+    else
+        for (Py_ssize_t j = 0; j < run; j++)
+            os[j] = p->table[p->keys[from + j]];
+}
+
 /* Union. A word's parts are one long list (its text in the page's language) and
    short ones (its title, other languages): the documents only in the longest are
    copied in runs, and only the others' documents are merged one by one. */
 static Py_ssize_t
-merge_union(Py_ssize_t k, const int64_t **ids, const double **scores,
-            const Py_ssize_t *len, Py_ssize_t *pos, int64_t *oi, double *os)
+merge_union(Py_ssize_t k, const Part *parts, Py_ssize_t *pos, int64_t *oi, double *os)
 {
     Py_ssize_t base = 0, written = 0;
     for (Py_ssize_t i = 1; i < k; i++)
-        if (len[i] > len[base])
+        if (parts[i].len > parts[base].len)
             base = i;
-    const int64_t *bids = k ? ids[base] : NULL;
-    const double *bscores = k ? scores[base] : NULL;
-    Py_ssize_t blen = k ? len[base] : 0;
     for (;;) {
         int64_t doc = INT64_MAX;
         int any = 0;
         for (Py_ssize_t i = 0; i < k; i++)
-            if (i != base && pos[i] < len[i] && (!any || ids[i][pos[i]] < doc)) {
-                doc = ids[i][pos[i]];
-                any = 1;
+            if (i != base && pos[i] < parts[i].len) {
+                int64_t id = id_at(&parts[i], pos[i]);
+                if (!any || id < doc) {
+                    doc = id;
+                    any = 1;
+                }
             }
-        Py_ssize_t until = any ? seek(bids, blen, pos[base], doc) : blen;
-        Py_ssize_t run = until - pos[base];
-        if (run > 0) {  /* (in the longest part alone: its score is 0.0 + its own) */
-            memcpy(oi + written, bids + pos[base], run * sizeof(int64_t));
-            memcpy(os + written, bscores + pos[base], run * sizeof(double));
-            written += run;
-            pos[base] = until;
+        if (k) {
+            const Part *b = &parts[base];
+            Py_ssize_t until = any ? seek(b, pos[base], doc) : b->len;
+            if (until > pos[base]) {  /* (in the longest part alone: 0.0 + its own) */
+                copy_run(b, pos[base], until, oi + written, os + written);
+                written += until - pos[base];
+                pos[base] = until;
+            }
         }
         if (!any)
             break;
         double total = 0.0;  /* in the parts' order, the longest one included */
         for (Py_ssize_t i = 0; i < k; i++)
-            if (pos[i] < len[i] && ids[i][pos[i]] == doc)
-                total += scores[i][pos[i]++];
+            if (pos[i] < parts[i].len && id_at(&parts[i], pos[i]) == doc)
+                total += score_at(&parts[i], pos[i]++);
         oi[written] = doc;
         os[written] = total;
         written++;
@@ -154,19 +268,9 @@ merge_union(Py_ssize_t k, const int64_t **ids, const double **scores,
    title and text fields): added up in an array over the documents they span, in the
    parts' order, then read out in document order. -1: no memory (use merge_union). */
 static Py_ssize_t
-dense_union(Py_ssize_t k, const int64_t **ids, const double **scores,
-            const Py_ssize_t *len, int64_t *oi, double *os)
+dense_union(Py_ssize_t k, const Part *parts, int64_t first, int64_t last, int64_t *oi,
+            double *os)
 {
-    int64_t first = INT64_MAX, last = -1;
-    for (Py_ssize_t i = 0; i < k; i++)
-        if (len[i]) {
-            if (ids[i][0] < first)
-                first = ids[i][0];
-            if (ids[i][len[i] - 1] > last)
-                last = ids[i][len[i] - 1];
-        }
-    if (last < 0)
-        return 0;
     size_t span = (size_t)(last - first + 1);
     double *sum = malloc(span * sizeof(double));
     unsigned char *seen = calloc(span, 1);
@@ -175,12 +279,15 @@ dense_union(Py_ssize_t k, const int64_t **ids, const double **scores,
         free(seen);
         return -1;
     }
-    for (Py_ssize_t i = 0; i < k; i++)
-        for (Py_ssize_t j = 0; j < len[i]; j++) {
-            size_t at = (size_t)(ids[i][j] - first);
-            sum[at] = seen[at] ? sum[at] + scores[i][j] : scores[i][j];  /* 0.0 + s = s */
+    for (Py_ssize_t i = 0; i < k; i++) {
+        const Part *p = &parts[i];
+        for (Py_ssize_t j = 0; j < p->len; j++) {
+            size_t at = (size_t)(id_at(p, j) - first);
+            double score = score_at(p, j);
+            sum[at] = seen[at] ? sum[at] + score : score;  /* 0.0 + s = s */
             seen[at] = 1;
         }
+    }
     Py_ssize_t written = 0;
     for (size_t at = 0; at < span; at++) {  /* (no branch on `seen`: it is a coin toss) */
         oi[written] = first + (int64_t)at;
@@ -192,36 +299,38 @@ dense_union(Py_ssize_t k, const int64_t **ids, const double **scores,
     return written;
 }
 
-/* Do the parts hold at least one document in 8 of the range they span, with the
-   longest under half of them? (Then the array costs less than merging one by one.) */
+/* Do several parts hold at least one document in 8 of the range they span, with
+   the longest under half of them? (Then an array costs less than merging.) */
 static int
-dense_enough(Py_ssize_t k, const int64_t **ids, const Py_ssize_t *len)
+dense_enough(Py_ssize_t k, const Part *parts, int64_t *first, int64_t *last)
 {
-    int64_t first = INT64_MAX, last = -1;
     Py_ssize_t total = 0, longest = 0;
-    for (Py_ssize_t i = 0; i < k; i++)
-        if (len[i]) {
-            first = ids[i][0] < first ? ids[i][0] : first;
-            last = ids[i][len[i] - 1] > last ? ids[i][len[i] - 1] : last;
-            total += len[i];
-            longest = len[i] > longest ? len[i] : longest;
-        }
-    return last >= 0 && longest * 2 < total && (last - first + 1) <= 8 * (int64_t)total;
+    *first = INT64_MAX;
+    *last = -1;
+    for (Py_ssize_t i = 0; i < k; i++) {
+        const Part *p = &parts[i];
+        if (!p->len)
+            continue;
+        int64_t a = id_at(p, 0), b = id_at(p, p->len - 1);
+        *first = a < *first ? a : *first;
+        *last = b > *last ? b : *last;
+        total += p->len;
+        longest = p->len > longest ? p->len : longest;
+    }
+    return k >= 3 && *last >= 0 && longest * 2 < total &&
+           (*last - *first + 1) <= 8 * (int64_t)total;
 }
 
 /* AND of two lists of similar length: a merge without unpredictable branches (at
    these densities about half the documents of each are in the other). */
 static Py_ssize_t
-intersect_two(const int64_t **ids, const double **scores, const Py_ssize_t *len,
-              int64_t *oi, double *os)
+intersect_two(const Part *a, const Part *b, int64_t *oi, double *os)
 {
-    const int64_t *a = ids[0], *b = ids[1];
-    const double *sa = scores[0], *sb = scores[1];
     Py_ssize_t i = 0, j = 0, written = 0;
-    while (i < len[0] && j < len[1]) {
-        int64_t x = a[i], y = b[j];
+    while (i < a->len && j < b->len) {
+        int64_t x = id_at(a, i), y = id_at(b, j);
         oi[written] = x;
-        os[written] = sa[i] + sb[j];  /* (0.0 + a + b: the same float) */
+        os[written] = score_at(a, i) + score_at(b, j);  /* (0.0 + a + b: the same) */
         written += x == y;
         i += x <= y;
         j += y <= x;
@@ -231,27 +340,26 @@ intersect_two(const int64_t **ids, const double **scores, const Py_ssize_t *len,
 
 /* AND of any lists: the shortest proposes each of its documents, the others seek. */
 static Py_ssize_t
-intersect_many(Py_ssize_t k, const int64_t **ids, const double **scores,
-               const Py_ssize_t *len, Py_ssize_t *pos, int64_t *oi, double *os)
+intersect_many(Py_ssize_t k, const Part *parts, Py_ssize_t *pos, int64_t *oi, double *os)
 {
     Py_ssize_t lead = 0, written = 0;
     for (Py_ssize_t i = 1; i < k; i++)
-        if (len[i] < len[lead])
+        if (parts[i].len < parts[lead].len)
             lead = i;
-    for (Py_ssize_t j = 0; j < len[lead]; j++) {
-        int64_t doc = ids[lead][j];
+    for (Py_ssize_t j = 0; j < parts[lead].len; j++) {
+        int64_t doc = id_at(&parts[lead], j);
         int everywhere = 1;
         for (Py_ssize_t i = 0; i < k && everywhere; i++) {
             if (i == lead)
                 continue;
-            pos[i] = seek(ids[i], len[i], pos[i], doc);
-            everywhere = pos[i] < len[i] && ids[i][pos[i]] == doc;
+            pos[i] = seek(&parts[i], pos[i], doc);
+            everywhere = pos[i] < parts[i].len && id_at(&parts[i], pos[i]) == doc;
         }
         if (!everywhere)
             continue;
         double total = 0.0;
         for (Py_ssize_t i = 0; i < k; i++)
-            total += i == lead ? scores[lead][j] : scores[i][pos[i]];
+            total += score_at(&parts[i], i == lead ? j : pos[i]);
         oi[written] = doc;
         os[written] = total;
         written++;
@@ -262,44 +370,40 @@ intersect_many(Py_ssize_t k, const int64_t **ids, const double **scores,
 static PyObject *
 run(PyObject *args, int intersect)
 {
-    PyObject *ids_list, *scores_list, *out_ids_obj, *out_scores_obj;
-    if (!PyArg_ParseTuple(args, "OOOO", &ids_list, &scores_list, &out_ids_obj,
-                          &out_scores_obj))
+    PyObject *ids_list, *values_list, *out_ids_obj, *out_scores_obj, *tables = Py_None;
+    if (!PyArg_ParseTuple(args, "OOOO|O", &ids_list, &values_list, &out_ids_obj,
+                          &out_scores_obj, &tables))
         return NULL;
     Py_ssize_t k = 0;
-    Part *parts = get_parts(ids_list, scores_list, &k);
+    Part *parts = get_parts(ids_list, values_list, tables, &k);
     if (parts == NULL)
         return NULL;
     Py_buffer out_ids, out_scores;
-    if (get_buffer(out_ids_obj, &out_ids, 'i', 1) < 0) {
+    if (get_buffer(out_ids_obj, &out_ids, 1) < 0) {
         release_parts(parts, k);
         return NULL;
     }
-    if (get_buffer(out_scores_obj, &out_scores, 'd', 1) < 0) {
+    if (get_buffer(out_scores_obj, &out_scores, 1) < 0) {
         PyBuffer_Release(&out_ids);
         release_parts(parts, k);
         return NULL;
     }
-    Py_ssize_t room = out_ids.len < out_scores.len ? out_ids.len : out_scores.len;
-    room /= 8;
-
-    const int64_t **ids = PyMem_Calloc(k ? k : 1, sizeof(int64_t *));
-    const double **scores = PyMem_Calloc(k ? k : 1, sizeof(double *));
-    Py_ssize_t *len = PyMem_Calloc(k ? k : 1, sizeof(Py_ssize_t));
-    Py_ssize_t *pos = PyMem_Calloc(k ? k : 1, sizeof(Py_ssize_t));
     Py_ssize_t written = -1;
-    if (!ids || !scores || !len || !pos) {
+    Py_ssize_t *pos = PyMem_Calloc(k ? k : 1, sizeof(Py_ssize_t));
+    if (pos == NULL) {
         PyErr_NoMemory();
         goto done;
     }
+    if (!(out_ids.itemsize == 8 && format_is(&out_ids, INT64) &&
+          out_scores.itemsize == 8 && format_is(&out_scores, FLOAT64))) {
+        PyErr_SetString(PyExc_TypeError, "outputs must be int64 and float64");
+        goto done;
+    }
+    Py_ssize_t room = (out_ids.len < out_scores.len ? out_ids.len : out_scores.len) / 8;
     Py_ssize_t needed = 0, shortest = PY_SSIZE_T_MAX;
     for (Py_ssize_t i = 0; i < k; i++) {
-        ids[i] = parts[i].ids.buf;
-        scores[i] = parts[i].scores.buf;
-        len[i] = parts[i].ids.len / 8;
-        needed += len[i];
-        if (len[i] < shortest)
-            shortest = len[i];
+        needed += parts[i].len;
+        shortest = parts[i].len < shortest ? parts[i].len : shortest;
     }
     if (intersect ? (k && shortest > room) : needed > room) {
         PyErr_SetString(PyExc_ValueError, "output too short");
@@ -310,23 +414,20 @@ run(PyObject *args, int intersect)
     written = 0;
 
     Py_BEGIN_ALLOW_THREADS
+    int64_t first, last;
     if (!intersect) {
-        /* several long parts (and as dense as the benchmark's words): an array */
-        written = k >= 3 && dense_enough(k, ids, len) ? dense_union(k, ids, scores, len, oi, os)
-                                                      : -1;
+        written = dense_enough(k, parts, &first, &last)
+                      ? dense_union(k, parts, first, last, oi, os) : -1;
         if (written < 0)
-            written = merge_union(k, ids, scores, len, pos, oi, os);
+            written = merge_union(k, parts, pos, oi, os);
     }
-    else if (k == 2 && len[0] <= 4 * len[1] && len[1] <= 4 * len[0])
-        written = intersect_two(ids, scores, len, oi, os);
+    else if (k == 2 && parts[0].len <= 4 * parts[1].len && parts[1].len <= 4 * parts[0].len)
+        written = intersect_two(&parts[0], &parts[1], oi, os);
     else if (k)
-        written = intersect_many(k, ids, scores, len, pos, oi, os);
+        written = intersect_many(k, parts, pos, oi, os);
     Py_END_ALLOW_THREADS
 
 done:
-    PyMem_Free(ids);
-    PyMem_Free(scores);
-    PyMem_Free(len);
     PyMem_Free(pos);
     PyBuffer_Release(&out_ids);
     PyBuffer_Release(&out_scores);
@@ -350,17 +451,18 @@ py_intersect(PyObject *self, PyObject *args)
 
 static PyMethodDef methods[] = {
     {"union", py_union, METH_VARARGS,
-     "union(ids_list, scores_list, out_ids, out_scores) -> count: every document of "
-     "the parts, scores added in the parts' order"},
+     "union(ids_list, values_list, out_ids, out_scores[, tables]) -> count: every "
+     "document of the parts, scores added in the parts' order"},
     {"intersect", py_intersect, METH_VARARGS,
-     "intersect(ids_list, scores_list, out_ids, out_scores) -> count: the documents in "
-     "every part, scores added in the parts' order"},
+     "intersect(ids_list, values_list, out_ids, out_scores[, tables]) -> count: the "
+     "documents in every part, scores added in the parts' order"},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "_merge",
     "Union and intersection of sorted posting lists (see dense.py).", -1, methods,
+    NULL, NULL, NULL, NULL,
 };
 
 PyMODINIT_FUNC

@@ -81,6 +81,16 @@ class Sparse:
 
 
 Found = Sparse | Arrays
+
+
+@dataclass
+class _Keyed:
+    """A saved posting list as read (postings_cache.Cached: int32 document numbers,
+    uint16 keys) with the word's scores by key: table[keys] are its scores."""
+
+    ids: np.ndarray
+    keys: np.ndarray
+    table: np.ndarray
 # A term's postings ready to score: saved ones (document numbers and keys), or
 # (document numbers, weights, length codes); None: not in the segment.
 Scorable = postings_cache.Cached | tuple[np.ndarray, np.ndarray, np.ndarray] | None
@@ -430,6 +440,8 @@ class _Evaluator:
         if isinstance(q, wq.And):
             return self._and([self.run(p) for p in q.subqueries])
         if isinstance(q, wq.Or):
+            if _merge is not None and all(type(p) is wq.Term for p in q.subqueries):
+                return self._or_of_words(q.subqueries)
             return self._or([self.run(p) for p in q.subqueries])
         if isinstance(q, wq.AndNot):
             return self._and_not(self.run(q.a), self.run(q.b))
@@ -444,6 +456,22 @@ class _Evaluator:
         return self._whoosh(q)
 
     def _term(self, fieldname: str, text: Any, boost: float, save: bool = True) -> Found:
+        return self._scored(self._term_part(fieldname, text, boost, save),
+                            fieldname, text, boost, save)
+
+    def _scored(self, part: Found | _Keyed, fieldname: str, text: Any, boost: float,
+                save: bool = True) -> Found:
+        if not isinstance(part, _Keyed):
+            return part
+        try:
+            return Sparse(part.ids.astype(np.int64), part.table[part.keys])
+        except IndexError:  # a damaged file (a key beyond its rows): decoded, saved anew
+            return self._term_part(fieldname, text, boost, save, cached=False)  # type: ignore[return-value]
+
+    def _term_part(self, fieldname: str, text: Any, boost: float, save: bool = True,
+                   cached: bool = True) -> Found | _Keyed:
+        """A word in a field: its documents and scores, or a saved list as it was read
+        (_Keyed: the C union looks its scores up itself)."""
         # (The schema is the index's: asked once per search, not once per segment.)
         known = self.fields.get((fieldname, text), False)
         if known is False:
@@ -459,17 +487,35 @@ class _Evaluator:
             # filter words (type, language) match a large share of the documents.
             match = self.seg.mask(fieldname, btext)
             return (match * float(boost), match) if match.any() else None
-        postings = self.seg.scored_postings(fieldname, btext, save)
+        postings = self.seg.scored_postings(fieldname, btext, save, cached)
         if postings is None:
             return None
         if isinstance(postings, postings_cache.Cached):
             table = self._table(fieldname, text, btext, boost, postings.rows)
-            try:
-                return Sparse(postings.ids, table[postings.keys])
-            except IndexError:  # a damaged file (a key beyond its rows): decoded, saved anew
-                postings = self.seg.scored_postings(fieldname, btext, save, cached=False)
-        ids, weights, codes = postings  # type: ignore[misc]
+            return _Keyed(postings.ids, postings.keys, table)
+        ids, weights, codes = postings
         return Sparse(ids, self._bm25(fieldname, text, boost, weights, _LENGTHS[codes]))
+
+    def _or_of_words(self, terms: list[wq.Term]) -> Found:
+        """An OR of words (how the parser spreads a word over the languages' fields):
+        saved lists go to the C union as read, their scores looked up there, with no
+        array made for each field."""
+        parts = [self._term_part(t.fieldname, t.text, t.boost) for t in terms]
+        present = [p for p in parts if p is not None]
+        if len(present) > 1 and all(isinstance(p, (Sparse, _Keyed)) for p in present):
+            ids = [p.ids for p in present]
+            values = [p.keys if isinstance(p, _Keyed) else p.scores for p in present]
+            tables = [p.table if isinstance(p, _Keyed) else None for p in present]
+            room = sum(map(len, ids))
+            out_ids, out_scores = np.empty(room, dtype=np.int64), np.empty(room)
+            try:
+                count = _merge.union(ids, values, out_ids, out_scores, tables)
+            except IndexError:  # a damaged saved list: below, field by field
+                pass
+            else:
+                return Sparse(out_ids[:count], out_scores[:count])
+        return self._or([self._scored(p, t.fieldname, t.text, t.boost)
+                         for p, t in zip(parts, terms, strict=True)])
 
     def _bm25(self, fieldname: str, text: Any, boost: float, weights: np.ndarray,
               lengths: np.ndarray) -> np.ndarray:

@@ -49,8 +49,8 @@ ROW = 256
 
 @dataclass
 class Cached:
-    """A saved posting list: document numbers and keys (weight * ROW + length code),
-    every weight below `rows`."""
+    """A saved posting list: document numbers (int32, as saved) and keys (weight * ROW
+    + length code), every weight below `rows`."""
 
     ids: np.ndarray
     keys: np.ndarray
@@ -88,8 +88,7 @@ def load(cache: Path, segment_id: str, fieldname: str, btext: bytes) -> Cached |
     if magic != MAGIC or len(raw) != HEADER + 6 * count or not 0 < rows <= ROW:
         return None
     ids_end = HEADER + 4 * count
-    return Cached(raw[HEADER:ids_end].view(np.int32).astype(np.int64),
-                  raw[ids_end:].view(np.uint16), int(rows))
+    return Cached(raw[HEADER:ids_end].view(np.int32), raw[ids_end:].view(np.uint16), int(rows))
 
 
 def fits(weights: np.ndarray) -> bool:

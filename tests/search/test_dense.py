@@ -339,9 +339,12 @@ def test_c_merges_refuse_arrays_of_the_wrong_kind():
     assert merge.union([ids, ids], [scores, scores], out_ids, out_scores) == 2
     assert out_scores[:2].tolist() == [1.0, 1.0]
     with pytest.raises(TypeError):
-        merge.union([ids.astype(np.int32)], [scores], out_ids, out_scores)
+        merge.union([ids], [scores.astype(np.float32)], out_ids, out_scores)
+    with pytest.raises(IndexError):  # a saved list's key beyond its table
+        merge.union([ids], [np.array([0, 3], dtype=np.uint16)], out_ids, out_scores,
+                    [np.array([0.5, 1.5, 2.5])])
     # (dense.py converts such arrays and tries again)
-    found = dense._merged([dense.Sparse(ids.astype(np.int32), scores[::-1].copy()),  # noqa: SLF001
+    found = dense._merged([dense.Sparse(ids, scores[::-1].astype(np.float32)),  # noqa: SLF001
                            dense.Sparse(ids, scores)], intersect=True)
     assert found.ids.tolist() == [1, 2] and found.scores.tolist() == [1.0, 1.0]
     with pytest.raises(ValueError, match="differ"):

@@ -142,14 +142,21 @@ get_part(Part *p, PyObject *ids, PyObject *values, PyObject *table)
         PyErr_SetString(PyExc_ValueError, "ids and scores differ in length");
         return -1;
     }
-    if (p->keys) {  /* (a damaged saved list: the caller decodes it instead) */
+    if (p->keys) {
+        /* A saved list, read from a file: a damaged one (a key beyond its table, ids
+           out of order) is refused, and the caller decodes the list instead. Lists
+           made in memory are sorted by construction. */
         Py_ssize_t rows = p->table_view.len / 8;
-        for (Py_ssize_t j = 0; j < p->len; j++)
-            if (p->keys[j] >= rows) {
+        int64_t previous = -1;
+        for (Py_ssize_t j = 0; j < p->len; j++) {
+            int64_t id = id_at(p, j);
+            if (p->keys[j] >= rows || id <= previous) {
                 release_part(p, 3);
-                PyErr_SetString(PyExc_IndexError, "a key beyond its table");
+                PyErr_SetString(PyExc_IndexError, "a damaged saved posting list");
                 return -1;
             }
+            previous = id;
+        }
     }
     return 0;
 }
@@ -283,8 +290,10 @@ dense_union(Py_ssize_t k, const Part *parts, int64_t first, int64_t last, int64_
         const Part *p = &parts[i];
         for (Py_ssize_t j = 0; j < p->len; j++) {
             size_t at = (size_t)(id_at(p, j) - first);
+            if (at >= span)  /* (only if ids were out of order: never written outside) */
+                continue;
             double score = score_at(p, j);
-            sum[at] = seen[at] ? sum[at] + score : score;  /* 0.0 + s = s */
+            sum[at] = seen[at] ? sum[at] + score : score;  /* (0.0 + s is s) */
             seen[at] = 1;
         }
     }

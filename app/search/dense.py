@@ -463,9 +463,13 @@ class _Evaluator:
                 save: bool = True) -> Found:
         if not isinstance(part, _Keyed):
             return part
+        ids = part.ids.astype(np.int64)
         try:
-            return Sparse(part.ids.astype(np.int64), part.table[part.keys])
-        except IndexError:  # a damaged file (a key beyond its rows): decoded, saved anew
+            if len(ids) > 1 and not (ids[1:] > ids[:-1]).all():
+                raise IndexError("documents out of order")
+            return Sparse(ids, part.table[part.keys])
+        except IndexError:  # a damaged file (a key beyond its rows, documents out of
+            # order, as _merge.c refuses too): decoded, and saved anew
             return self._term_part(fieldname, text, boost, save, cached=False)  # type: ignore[return-value]
 
     def _term_part(self, fieldname: str, text: Any, boost: float, save: bool = True,
@@ -492,7 +496,9 @@ class _Evaluator:
             return None
         if isinstance(postings, postings_cache.Cached):
             table = self._table(fieldname, text, btext, boost, postings.rows)
-            return _Keyed(postings.ids, postings.keys, table)
+            # (Only this list's rows: a shared table may be longer, and a damaged key
+            # must fail the look-up rather than find another list's score.)
+            return _Keyed(postings.ids, postings.keys, table[:postings.rows * postings_cache.ROW])
         ids, weights, codes = postings
         return Sparse(ids, self._bm25(fieldname, text, boost, weights, _LENGTHS[codes]))
 
@@ -510,8 +516,8 @@ class _Evaluator:
             out_ids, out_scores = np.empty(room, dtype=np.int64), np.empty(room)
             try:
                 count = _merge.union(ids, values, out_ids, out_scores, tables)
-            except IndexError:  # a damaged saved list: below, field by field
-                pass
+            except (IndexError, TypeError, ValueError):  # a damaged saved list (or an
+                pass  # array of another kind): below, field by field
             else:
                 return Sparse(out_ids[:count], out_scores[:count])
         return self._or([self._scored(p, t.fieldname, t.text, t.boost)
@@ -719,7 +725,7 @@ def _merged(parts: list[Sparse], intersect: bool) -> Sparse:
     merge = _merge.intersect if intersect else _merge.union
     try:
         count = merge(ids, scores, out_ids, out_scores)
-    except TypeError:  # (every array here is int64 or float64 already; just in case)
+    except (TypeError, ValueError):  # (every array here is int64 or float64 already)
         count = merge([np.ascontiguousarray(i, dtype=np.int64) for i in ids],
                       [np.ascontiguousarray(s, dtype=np.float64) for s in scores],
                       out_ids, out_scores)

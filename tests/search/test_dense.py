@@ -301,11 +301,15 @@ def test_union_of_sorted_parts_matches_a_plain_merge(seed, shape, merges):
 
 
 @pytest.mark.parametrize("seed", range(12))
-@pytest.mark.parametrize("shape", ["two alike", "many"])  # the C code's two ways
+@pytest.mark.parametrize("shape", ["two alike", "two unlike", "many"])  # the C code's ways
 def test_and_of_sorted_parts_matches_a_plain_intersection(seed, shape, merges):
     every_other = dense.Sparse(np.arange(0, 80, 2), np.linspace(0.1, 4.0, 40))
     if shape == "many":
         parts = [every_other, *_random_parts(seed)]
+    elif shape == "two unlike":  # more than 4x apart: galloping, not the merge
+        rng = np.random.default_rng(seed)
+        ids = np.unique(rng.integers(0, 80, size=6))
+        parts = [dense.Sparse(ids, rng.random(len(ids))), every_other]
     else:
         rng = np.random.default_rng(seed)
         ids = np.unique(rng.integers(0, 80, size=int(rng.integers(30, 60))))
@@ -324,7 +328,39 @@ def test_and_of_sorted_parts_matches_a_plain_intersection(seed, shape, merges):
     assert dict(zip(found.ids.tolist(), found.scores.tolist(), strict=True)) == expected
 
 
+@pytest.mark.parametrize("shape", ["one long", "spread"])  # run copies; the array
+@pytest.mark.parametrize("seed", range(6))
+def test_saved_lists_are_scored_by_their_table_in_the_c_union(seed, shape):
+    """Parts as a saved list is read (int32 documents, uint16 keys, the word's table)
+    mixed with scored ones give what their scores, looked up first, would give."""
+    rng = np.random.default_rng(seed)
+    table = rng.random(3 * 256)
+    parts = _random_parts(seed, most=6)
+    if shape == "one long":
+        parts.insert(0, dense.Sparse(np.arange(1, 79), np.linspace(0.2, 3.0, 78)))
+    keyed = [dense._Keyed(p.ids.astype(np.int32),  # noqa: SLF001
+                          rng.integers(0, len(table), len(p.ids)).astype(np.uint16), table)
+             if i % 2 else p for i, p in enumerate(parts)]
+    expected: dict[int, float] = {}
+    for k in keyed:  # scores looked up first, then added left to right
+        scores = k.table[k.keys] if isinstance(k, dense._Keyed) else k.scores  # noqa: SLF001
+        for docnum, score in zip(k.ids.tolist(), scores.tolist(), strict=True):
+            expected[docnum] = expected.get(docnum, 0.0) + score
+    room = sum(len(k.ids) for k in keyed)
+    out_ids, out_scores = np.empty(room, dtype=np.int64), np.empty(room)
+    count = dense._merge.union(  # noqa: SLF001
+        [k.ids for k in keyed],
+        [k.keys if isinstance(k, dense._Keyed) else k.scores for k in keyed],  # noqa: SLF001
+        out_ids, out_scores,
+        [k.table if isinstance(k, dense._Keyed) else None for k in keyed])  # noqa: SLF001
+    assert out_ids[:count].tolist() == sorted(expected)
+    assert dict(zip(out_ids[:count].tolist(), out_scores[:count].tolist(), strict=True)) \
+        == expected
+
+
 def test_c_merges_give_the_numpy_answers_to_the_last_bit(searcher, monkeypatch):
+    for raw in USER_QUERIES:  # once first, so the C pass reads saved lists too
+        dense.search(searcher, parsed(searcher, raw), limit=100_000)
     found = {raw: dense.search(searcher, parsed(searcher, raw), limit=100_000)
              for raw in USER_QUERIES}
     monkeypatch.setattr(dense, "_merge", None)

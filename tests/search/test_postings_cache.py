@@ -62,23 +62,43 @@ def test_a_search_saves_postings_and_the_next_reads_them(ix):
     assert all(b > a for a, b in zip(first.keys, raised.keys, strict=True))
 
 
-@pytest.mark.parametrize("damage", ["short", "magic", "length", "key", "document"])
-@pytest.mark.parametrize("words", ["one field", "two fields"])  # the C union reads keys too
+DAMAGED_QUERIES = {
+    "one field": wq.Term("text_en", "learn"),
+    "two words": wq.Or([wq.Term("text_en", "learn"), wq.Term("text_en", "librari")]),
+    "four fields": wq.Or([wq.Term("text_en", "learn"), wq.Term("title_en", "learn"),
+                          wq.Term("text_en", "librari"), wq.Term("title_en", "librari")]),
+}
+
+
+def _damaged(raw: bytes, damage: str) -> bytes:
+    header = np.frombuffer(raw[:postings_cache.HEADER], dtype=np.int64)
+    count, rows = int(header[1]), int(header[2])
+    ids_end = postings_cache.HEADER + 4 * count
+    ids = np.frombuffer(raw[postings_cache.HEADER:ids_end], dtype=np.int32).copy()
+    ids[count // 2], ids[count // 2 + 1] = ids[count // 2 + 1], ids[count // 2]
+    return {"short": raw[:10],  # not even a header
+            "magic": b"X" + raw[1:],  # not this layout
+            "length": raw[:-1],  # the header's count does not fit
+            "key": raw[:-2] + b"\xff\xff",  # a weight far beyond the rows
+            # the first weight beyond this list's rows (another segment's list of the
+            # word may have that row: its score must not be taken)
+            "row": raw[:-2] + np.uint16(min(rows * postings_cache.ROW, 65535)).tobytes(),
+            "document": raw[:ids_end - 4] + np.int32(10**6).tobytes()
+            + raw[ids_end:],  # beyond the segment's documents
+            "order": raw[:postings_cache.HEADER] + ids.tobytes() + raw[ids_end:],
+            }[damage]
+
+
+@pytest.mark.parametrize("damage", ["short", "magic", "length", "key", "row", "document",
+                                    "order"])
+@pytest.mark.parametrize("words", DAMAGED_QUERIES)  # one part; the C union's two ways
 def test_a_damaged_file_is_ignored(ix, damage, words):
-    q = wq.Term("text_en", "learn") if words == "one field" else wq.Or(
-        [wq.Term("text_en", "learn"), wq.Term("text_en", "librari")])
+    q = DAMAGED_QUERIES[words]
     first = search(ix, q)
-    for f in cached_files(ix):
-        raw = f.read_bytes()
-        count = int(np.frombuffer(raw[8:16], dtype=np.int64)[0])
-        ids_end = postings_cache.HEADER + 4 * count
-        f.write_bytes({"short": raw[:10],  # not even a header
-                       "magic": b"X" + raw[1:],  # not this layout
-                       "length": raw[:-1],  # the header's count does not fit
-                       "key": raw[:-2] + b"\xff\xff",  # a weight beyond the rows
-                       "document": raw[:ids_end - 4] + np.int32(10**6).tobytes()
-                       + raw[ids_end:],  # beyond the segment's documents
-                       }[damage])
+    files = cached_files(ix)
+    assert files
+    for f in files:
+        f.write_bytes(_damaged(f.read_bytes(), damage))
     assert search(ix, q) == first
 
 

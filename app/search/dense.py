@@ -12,6 +12,8 @@ go instead:
 * AND, OR and NOT become operations on those arrays: sparse (the matching documents
   and their scores) for words, so the work follows the postings and not the size
   of the segment; dense (one entry per document) for NOT, dates and filter words;
+  the unions and intersections of sparse ones run in C (_merge.c) when it is built,
+  with the same floats as the numpy code here;
 * filters and the page-language boost are per-segment masks, cached;
 * the exact count and the top hits come out of the same arrays.
 
@@ -91,6 +93,8 @@ class _Keyed:
     ids: np.ndarray
     keys: np.ndarray
     table: np.ndarray
+
+
 # A term's postings ready to score: saved ones (document numbers and keys), or
 # (document numbers, weights, length codes); None: not in the segment.
 Scorable = postings_cache.Cached | tuple[np.ndarray, np.ndarray, np.ndarray] | None

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from app.search import facade
-from app.search.searching import Filters
+from app.search.searching import Filters, SearchPage
 
 
 @pytest.fixture
@@ -219,3 +219,16 @@ def test_results_in_another_language_are_listed_once(corpus, find):
     found = find("libraries", lang="de")  # no German document at all
     assert len(found) == len(set(found)) and corpus["c_fr"] in found
 
+
+
+@pytest.mark.parametrize(("lang", "heading"), [
+    ("en", ">12,345 results</h2>"), ("de", ">12.345 Ergebnisse</h2>"),
+    ("fr", ">12\u202f345 résultats</h2>"), ("en", ">1 result</h2>")])
+def test_result_count_is_written_as_numbers_are_in_the_page_language(client, monkeypatch,
+                                                                      lang, heading):
+    total = 1 if heading == ">1 result</h2>" else 12345
+    monkeypatch.setattr(facade, "search", lambda q, **_kw: SearchPage(
+        query=q, total=total, searched=True))
+    response = client.get(f"/{lang}/search?q=anything")
+    assert response.status_code == 200
+    assert heading in response.text

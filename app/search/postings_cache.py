@@ -73,9 +73,10 @@ def _path(cache: Path, segment_id: str, fieldname: str, btext: bytes) -> str:
 
 
 def load(cache: Path, segment_id: str, fieldname: str, btext: bytes) -> Cached | None:
-    """The saved list, or None when not saved (or unreadable). Its keys are not checked
-    against `rows` here (a pass over them on every search): the caller's look-up in a
-    table of `rows` x ROW scores fails with IndexError on a damaged file."""
+    """The saved list, or None when not saved (or unreadable). Its keys and the order of
+    its documents are not checked here (a pass over them on every search): the C union
+    checks them as it merges, and dense._Evaluator._scored before a numpy look-up; a
+    damaged list raises IndexError there, and is decoded instead."""
     try:
         # Unbuffered, one read: half the time of np.fromfile for these sizes.
         with open(_path(cache, segment_id, fieldname, btext), "rb", buffering=0) as f:

@@ -374,9 +374,11 @@ def has_term(reader: IndexReader, fieldname: str, text: str) -> bool:
     known = _facts_of(reader).terms
     found = known.get((fieldname, text))
     if found is None:
-        found = fieldname in reader.schema and any(
-            _segment(leaf)._place(fieldname, reader.schema[fieldname].to_bytes(text))  # noqa: SLF001
-            is not None for leaf, _offset in reader.leaf_readers())
+        found = False
+        if fieldname in reader.schema:
+            btext = reader.schema[fieldname].to_bytes(text)
+            found = any(_segment(leaf)._place(fieldname, btext) is not None  # noqa: SLF001
+                        for leaf, _offset in reader.leaf_readers())
         if len(known) >= TERMS_PER_READER:
             known.clear()
         known[(fieldname, text)] = found
@@ -513,17 +515,12 @@ class _Evaluator:
         parts = [self._term_part(t.fieldname, t.text, t.boost) for t in terms]
         present = [p for p in parts if p is not None]
         if len(present) > 1 and all(isinstance(p, (Sparse, _Keyed)) for p in present):
-            ids = [p.ids for p in present]
-            values = [p.keys if isinstance(p, _Keyed) else p.scores for p in present]
-            tables = [p.table if isinstance(p, _Keyed) else None for p in present]
-            room = sum(map(len, ids))
-            out_ids, out_scores = np.empty(room, dtype=np.int64), np.empty(room)
             try:
-                count = _merge.union(ids, values, out_ids, out_scores, tables)
+                return _in_c(False, [p.ids for p in present],
+                             [p.keys if isinstance(p, _Keyed) else p.scores for p in present],
+                             [p.table if isinstance(p, _Keyed) else None for p in present])
             except (IndexError, TypeError, ValueError):  # a damaged saved list (or an
                 pass  # array of another kind): below, field by field
-            else:
-                return Sparse(out_ids[:count], out_scores[:count])
         return self._or([self._scored(p, t.fieldname, t.text, t.boost)
                          for p, t in zip(parts, terms, strict=True)])
 
@@ -694,9 +691,9 @@ def _blank_table(n: int) -> np.ndarray:
 
 def _union(parts: list[Sparse]) -> Sparse:
     """Every document of the parts, its scores added part after part (left to right,
-    as the dense OR adds them). Two parts (a word's title and text) are merged; more
-    (a word in several languages' fields) are sorted together once, as merging them
-    one by one would copy the growing answer for each."""
+    as the dense OR adds them): in C when it is built (_merged); else two parts (a
+    word's title and text) are merged, more (a word in several languages' fields)
+    sorted together once, as merging them one by one would copy the growing answer."""
     if len(parts) == 1:
         return parts[0]
     if _merge is not None:
@@ -724,15 +721,21 @@ def _merged(parts: list[Sparse], intersect: bool) -> Sparse:
     scores added in the same order (so the same floats) as the numpy code."""
     ids = [p.ids for p in parts]
     scores = [p.scores for p in parts]
+    try:
+        return _in_c(intersect, ids, scores)
+    except (TypeError, ValueError):  # (every array here is int64 or float64 already)
+        return _in_c(intersect, [np.ascontiguousarray(i, dtype=np.int64) for i in ids],
+                     [np.ascontiguousarray(s, dtype=np.float64) for s in scores])
+
+
+def _in_c(intersect: bool, ids: list[np.ndarray], values: list[np.ndarray],
+          tables: list[np.ndarray | None] | None = None) -> Sparse:
+    """_merge.intersect or .union into outputs long enough for any answer (see
+    _merge.c for the parts' kinds; `tables`: saved lists' scores by key)."""
     room = min(map(len, ids)) if intersect else sum(map(len, ids))
     out_ids, out_scores = np.empty(room, dtype=np.int64), np.empty(room)
     merge = _merge.intersect if intersect else _merge.union
-    try:
-        count = merge(ids, scores, out_ids, out_scores)
-    except (TypeError, ValueError):  # (every array here is int64 or float64 already)
-        count = merge([np.ascontiguousarray(i, dtype=np.int64) for i in ids],
-                      [np.ascontiguousarray(s, dtype=np.float64) for s in scores],
-                      out_ids, out_scores)
+    count = merge(ids, values, out_ids, out_scores, tables)
     return Sparse(out_ids[:count], out_scores[:count])
 
 

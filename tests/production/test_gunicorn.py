@@ -110,3 +110,52 @@ def test_a_gthread_worker_holds_only_the_connections_it_can_serve_soon(monkeypat
         monkeypatch.setenv(name, value)
     config = runpy.run_path(str(PROJECT / "gunicorn.conf.py"))
     assert config["worker_connections"] == expected
+
+
+def _serve_once(tmp_path: Path, access_log: str) -> tuple[str, str, str]:
+    """gunicorn with gunicorn.conf.py, one worker, answering one request: its stdout,
+    stderr and the request id it answered with."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(AGORA_INSTANCE_PATH=str(tmp_path / "instance"), AGORA_BIND=f"127.0.0.1:{port}",
+               AGORA_WORKERS="1", AGORA_ACCESS_LOG=access_log)
+    out_path, err_path = tmp_path / "stdout.log", tmp_path / "stderr.log"
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        process = subprocess.Popen(
+            [str(PROJECT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py",
+             "app:create_app()"],
+            cwd=PROJECT, env=env, stdout=out, stderr=err, start_new_session=True)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        headers: dict[str, str] = {}
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                _status, headers, _body = _get(f"http://127.0.0.1:{port}/healthz")
+                break
+            except OSError:  # not listening yet
+                time.sleep(0.2)
+    finally:
+        _stop(process)
+    assert headers.get("X-Request-ID"), err_path.read_text(errors="replace")
+    return (out_path.read_text(errors="replace"), err_path.read_text(errors="replace"),
+            headers["X-Request-ID"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("access_log", ["-", "", "access.log"])
+def test_the_access_log_goes_where_agora_access_log_says(tmp_path, access_log):
+    if access_log == "access.log":
+        access_log = str(tmp_path / "access.log")
+    stdout, stderr, request_id = _serve_once(tmp_path, access_log)
+
+    access_line = '"GET /healthz HTTP/1.1"'
+    # The app's own line is on stderr whatever the access log does.
+    assert "agora.request: GET /healthz" in stderr
+    assert f"id={request_id}" in stderr
+    if access_log == "-":
+        assert access_line in stdout and f"id={request_id}" in stdout
+    elif access_log == "":
+        assert access_line not in stdout + stderr  # off means off
+    else:
+        assert access_line not in stdout + stderr
+        assert access_line in Path(access_log).read_text()

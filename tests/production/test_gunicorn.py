@@ -12,6 +12,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -122,8 +123,7 @@ def _serve_once(tmp_path: Path, access_log: str) -> tuple[str, str, str]:
     out_path, err_path = tmp_path / "stdout.log", tmp_path / "stderr.log"
     with out_path.open("wb") as out, err_path.open("wb") as err:
         process = subprocess.Popen(
-            [str(PROJECT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py",
-             "app:create_app()"],
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:create_app()"],
             cwd=PROJECT, env=env, stdout=out, stderr=err, start_new_session=True)
     try:
         deadline = time.monotonic() + START_TIMEOUT

@@ -461,15 +461,22 @@ def build_search(app: Any, instance: Path, echo: Any) -> dict:
 
 
 def count_search_documents(instance: Path) -> int:
-    """What the index should hold: visible versions, discussions and comments."""
+    """What the index should hold: visible versions, discussions, and visible comments on
+    a visible page (as app/search/documents.py selects them)."""
     import sqlite3
 
     con = sqlite3.connect(instance / "agora.db")
     try:
+        visible_article = "a.status = 'published' AND a.hidden_at IS NULL"
         q = ("SELECT (SELECT count(*) FROM article_translations t JOIN articles a "
-             "ON a.id = t.article_id WHERE a.status = 'published' AND a.hidden_at IS NULL)"
+             f"ON a.id = t.article_id WHERE {visible_article})"
              " + (SELECT count(*) FROM discussions WHERE hidden_at IS NULL)"
-             " + (SELECT count(*) FROM comments WHERE hidden_at IS NULL AND deleted_at IS NULL)")
+             " + (SELECT count(*) FROM comments c"
+             " LEFT JOIN articles a ON a.id = c.article_id"
+             " LEFT JOIN discussions d ON d.id = c.discussion_id"
+             " WHERE c.hidden_at IS NULL AND c.deleted_at IS NULL"
+             f" AND ((a.id IS NOT NULL AND {visible_article})"
+             " OR (d.id IS NOT NULL AND d.hidden_at IS NULL)))")
         return int(con.execute(q).fetchone()[0])
     finally:
         con.close()

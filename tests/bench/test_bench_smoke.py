@@ -71,6 +71,35 @@ def test_tiny_seed_builds_the_measured_items_with_consistent_counts(seeded: Path
         con.close()
 
 
+def test_the_seeder_reports_the_documents_the_index_holds(seeded: Path) -> None:
+    from whoosh import index
+
+    meta = json.loads((seeded / "bench-meta.json").read_text())
+    with index.open_dir(str(seeded / "search-index" / "current")).reader() as reader:
+        held = reader.doc_count()
+    # (Comments on a hidden or unpublished article are not searchable, nor counted.)
+    assert meta["search"]["documents"] == held > 0
+
+
+def test_a_hidden_discussion_takes_its_replies_out_of_the_expected_count(
+        seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    from seed import count_search_documents
+
+    shutil.copy(seeded / "agora.db", tmp_path / "agora.db")
+    before = count_search_documents(tmp_path)
+    con = sqlite3.connect(tmp_path / "agora.db")
+    try:
+        did, replies = con.execute(
+            "SELECT id, reply_count FROM discussions WHERE hidden_at IS NULL "
+            "AND reply_count > 0 ORDER BY id LIMIT 1").fetchone()
+        con.execute("UPDATE discussions SET hidden_at = created_at WHERE id = ?", (did,))
+        con.commit()
+    finally:
+        con.close()
+    assert count_search_documents(tmp_path) == before - 1 - replies
+
+
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (make bench "
                     "installs it: apt-get install wrk)")
 def test_runner_measures_every_page_without_errors(seeded: Path, tmp_path: Path) -> None:

@@ -71,7 +71,7 @@ max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("AGORA_ACCESS_LOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("AGORA_LOG_LEVEL", "info")
-access_log_format = '%(t)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms id=%({x-request-id}o)s'
+access_log_format = '%(t)s %(p)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms id=%({x-request-id}o)s'
 capture_output = False
 # No logconfig_dict: given one, gunicorn 27 counts the access log as on whatever
 # `accesslog` says (it builds every request's log fields, 13% of a cached page's

@@ -441,7 +441,7 @@ def insert_rows(app: Any, plan: Plan, seed: int, echo: Any) -> dict:
     return {"timings": timings, "rows": counts}
 
 
-def build_search(app: Any, instance: Path, echo: Any) -> dict:
+def build_search(app: Any, echo: Any) -> dict:
     """`flask search rebuild` when the search area provides it (run in this process)."""
     group = app.cli.commands.get("search")
     if group is None or "rebuild" not in getattr(group, "commands", {}):
@@ -454,32 +454,20 @@ def build_search(app: Any, instance: Path, echo: Any) -> dict:
         detail = result.output.strip()[-800:] or repr(result.exception)
         echo(f"  search rebuild FAILED ({result.exit_code}): {detail}")
         return {"available": False, "error": detail}
-    docs = count_search_documents(instance)
+    docs = count_search_documents(app)
     echo(f"  search rebuild {seconds:6.1f} s, {docs} documents, {docs / seconds:,.0f} docs/s")
     return {"available": True, "seconds": round(seconds, 2), "documents": docs,
             "docs_per_s": round(docs / seconds, 1), "output": result.output.strip()[-300:]}
 
 
-def count_search_documents(instance: Path) -> int:
-    """What the index should hold: visible versions, discussions, and visible comments on
-    a visible page (as app/search/documents.py selects them)."""
-    import sqlite3
+def count_search_documents(app: Any) -> int:
+    """What the index should hold, counted by the search area's own rule (visible
+    versions, discussions, and visible comments on a visible page)."""
+    from app.extensions import db
+    from app.search.documents import count_documents
 
-    con = sqlite3.connect(instance / "agora.db")
-    try:
-        visible_article = "a.status = 'published' AND a.hidden_at IS NULL"
-        q = ("SELECT (SELECT count(*) FROM article_translations t JOIN articles a "
-             f"ON a.id = t.article_id WHERE {visible_article})"
-             " + (SELECT count(*) FROM discussions WHERE hidden_at IS NULL)"
-             " + (SELECT count(*) FROM comments c"
-             " LEFT JOIN articles a ON a.id = c.article_id"
-             " LEFT JOIN discussions d ON d.id = c.discussion_id"
-             " WHERE c.hidden_at IS NULL AND c.deleted_at IS NULL"
-             f" AND ((a.id IS NOT NULL AND {visible_article})"
-             " OR (d.id IS NOT NULL AND d.hidden_at IS NULL)))")
-        return int(con.execute(q).fetchone()[0])
-    finally:
-        con.close()
+    with app.app_context():
+        return count_documents(db.session)
 
 
 def seed(instance: Path, *, scale: float = 1.0, tiny: bool = False, force: bool = False,
@@ -495,7 +483,7 @@ def seed(instance: Path, *, scale: float = 1.0, tiny: bool = False, force: bool 
     result = insert_rows(app, plan, seed_value, echo)
     seed_s = time.perf_counter() - total
     echo(f"  seeded in {seed_s:.1f} s; rows: {dict(result['rows'])}")
-    search_info = (build_search(app, instance, echo) if search
+    search_info = (build_search(app, echo) if search
                    else {"available": False, "skipped": True})
     meta = {
         "scale": "tiny" if tiny else scale, "plan": asdict(plan), "seed": seed_value,

@@ -48,6 +48,24 @@ def _serve_command() -> list[str]:
                         f"exec {venv}/gunicorn -c gunicorn.conf.py 'app:create_app()'"]
 
 
+def _server_env(instance: Path, port: int, **settings: str) -> dict[str, str]:
+    """The environment with its own instance (SQLite there) and port, no Redis."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(AGORA_INSTANCE_PATH=str(instance), AGORA_BIND=f"127.0.0.1:{port}", **settings)
+    return env
+
+
+def _first_answer(process: subprocess.Popen, url: str) -> tuple[int, dict[str, str], bytes] | None:
+    """`url`'s answer once the server listens; None if it exited or never answered."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            return _get(url)
+        except OSError:  # not listening yet
+            time.sleep(0.2)
+    return None
+
+
 def _stop(process: subprocess.Popen) -> None:
     if process.poll() is not None:
         return
@@ -63,23 +81,14 @@ def _stop(process: subprocess.Popen) -> None:
 def test_make_serve_starts_gunicorn_that_answers_healthz(tmp_path):
     port = _free_port()
     instance = tmp_path / "instance"
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(AGORA_INSTANCE_PATH=str(instance), AGORA_BIND=f"127.0.0.1:{port}",
-               AGORA_WORKERS="2", AGORA_PAGE_CACHE_ENABLED="true")
+    env = _server_env(instance, port, AGORA_WORKERS="2", AGORA_PAGE_CACHE_ENABLED="true")
     log_path = tmp_path / "serve.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(_serve_command(), cwd=PROJECT, env=env, stdout=log,
                                    stderr=subprocess.STDOUT, start_new_session=True)
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + START_TIMEOUT
-        status = None
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                status, _headers, body = _get(base + "/healthz")
-                break
-            except OSError:  # not listening yet
-                time.sleep(0.2)
+        status, _headers, body = _first_answer(process, base + "/healthz") or (None, {}, b"")
         log_text = log_path.read_text(errors="replace")
         assert status == 200, f"no healthy answer within {START_TIMEOUT}s:\n{log_text}"
         assert b'"database":"ok"' in body.replace(b" ", b"")
@@ -117,25 +126,18 @@ def _serve_once(tmp_path: Path, access_log: str) -> tuple[str, str, str]:
     """gunicorn with gunicorn.conf.py, one worker, answering one request: its stdout,
     stderr and the request id it answered with."""
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(AGORA_INSTANCE_PATH=str(tmp_path / "instance"), AGORA_BIND=f"127.0.0.1:{port}",
-               AGORA_WORKERS="1", AGORA_ACCESS_LOG=access_log)
+    env = _server_env(tmp_path / "instance", port, AGORA_WORKERS="1",
+                      AGORA_ACCESS_LOG=access_log)
     out_path, err_path = tmp_path / "stdout.log", tmp_path / "stderr.log"
     with out_path.open("wb") as out, err_path.open("wb") as err:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:create_app()"],
             cwd=PROJECT, env=env, stdout=out, stderr=err, start_new_session=True)
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        headers: dict[str, str] = {}
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                _status, headers, _body = _get(f"http://127.0.0.1:{port}/healthz")
-                break
-            except OSError:  # not listening yet
-                time.sleep(0.2)
+        answer = _first_answer(process, f"http://127.0.0.1:{port}/healthz")
     finally:
         _stop(process)
+    headers = answer[1] if answer else {}
     assert headers.get("X-Request-ID"), err_path.read_text(errors="replace")
     return (out_path.read_text(errors="replace"), err_path.read_text(errors="replace"),
             headers["X-Request-ID"])

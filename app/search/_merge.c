@@ -444,6 +444,284 @@ done:
     return written < 0 ? NULL : PyLong_FromSsize_t(written);
 }
 
+/* ---- and_best: a search's whole answer in one segment, with no array in between ----
+
+   An AND of groups, each an OR of parts (a word spread over its languages' fields):
+   a document matches when every group has it in at least one part. Its score is
+   added up as the merges above add it (each group's parts in order from 0.0, then
+   the groups in order from 0.0), so the floats are the same; only documents that
+   are live count, a page-language document gets `boost` added, and the `limit`
+   best (key descending, then document ascending) are kept in a heap, without the
+   union and intersection arrays and the passes over them that dense.py makes. */
+
+typedef struct {
+    Part *parts;
+    Py_ssize_t k;
+    Py_ssize_t *pos;
+} Group;
+
+typedef struct {
+    int64_t doc;
+    double key;
+} Hit;
+
+/* Is a worse than b (lower key; on a tie, the later document)? */
+static inline int
+worse(const Hit *a, const Hit *b)
+{
+    return a->key < b->key || (a->key == b->key && a->doc > b->doc);
+}
+
+/* A min-heap of the best hits so far: the worst of them at the top. */
+static void
+heap_push(Hit *heap, Py_ssize_t *size, Py_ssize_t limit, Hit hit)
+{
+    Py_ssize_t at;
+    if (*size < limit) {
+        at = (*size)++;
+        while (at > 0) {
+            Py_ssize_t up = (at - 1) / 2;
+            if (!worse(&hit, &heap[up]))
+                break;
+            heap[at] = heap[up];
+            at = up;
+        }
+        heap[at] = hit;
+        return;
+    }
+    if (limit == 0 || !worse(&heap[0], &hit))
+        return;
+    at = 0;
+    for (;;) {
+        Py_ssize_t child = 2 * at + 1;
+        if (child >= *size)
+            break;
+        if (child + 1 < *size && worse(&heap[child + 1], &heap[child]))
+            child++;
+        if (!worse(&heap[child], &hit))
+            break;
+        heap[at] = heap[child];
+        at = child;
+    }
+    heap[at] = hit;
+}
+
+static int
+best_first(const void *a, const void *b)
+{
+    const Hit *x = a, *y = b;
+    if (worse(y, x))
+        return -1;
+    return worse(x, y) ? 1 : 0;
+}
+
+/* Keep a matching document if it is live: counted, boosted, offered to the heap. */
+static inline void
+offer(int64_t doc, double score, const unsigned char *live, Py_ssize_t n_live,
+      const unsigned char *bits, Py_ssize_t n_bits, double boost, Hit *heap,
+      Py_ssize_t *size, Py_ssize_t limit, Py_ssize_t *total)
+{
+    if (doc < 0 || doc >= n_live || !live[doc])
+        return;
+    (*total)++;
+    int in_lang = bits != NULL && (doc >> 3) < n_bits &&
+                  ((bits[doc >> 3] >> (7 - (doc & 7))) & 1);
+    Hit hit = {doc, in_lang ? score + boost : score + 0.0};
+    heap_push(heap, size, limit, hit);
+}
+
+/* The matching, scoring and keeping: each group's union as union() makes it, their
+   intersection as intersect() makes it, then the live documents offered to the heap.
+   Returns how many live documents match; -1: no memory. */
+static Py_ssize_t
+and_best_run(Py_ssize_t n_groups, Group *groups, const unsigned char *live,
+             Py_ssize_t n_live, const unsigned char *bits, Py_ssize_t n_bits, double boost,
+             Hit *heap, Py_ssize_t limit, Py_ssize_t *kept)
+{
+    Py_ssize_t total = 0, size = 0, made = 0;
+    Part *unions = calloc((size_t)n_groups, sizeof(Part));
+    void **scratch = calloc((size_t)(2 * n_groups + 2), sizeof(void *));
+    Py_ssize_t *pos = calloc((size_t)n_groups, sizeof(Py_ssize_t));
+    if (unions == NULL || scratch == NULL || pos == NULL)
+        goto fail;
+    for (Py_ssize_t g = 0; g < n_groups; g++) {
+        Group *gr = &groups[g];
+        if (gr->k == 1) {  /* (a word in one field: its own list) */
+            unions[g] = gr->parts[0];
+            continue;
+        }
+        Py_ssize_t room = 0;
+        for (Py_ssize_t i = 0; i < gr->k; i++)
+            room += gr->parts[i].len;
+        int64_t *ids = scratch[made++] = malloc((size_t)(room ? room : 1) * sizeof(int64_t));
+        double *scores = scratch[made++] = malloc((size_t)(room ? room : 1) * sizeof(double));
+        if (ids == NULL || scores == NULL)
+            goto fail;
+        int64_t first, last;
+        Py_ssize_t written = dense_enough(gr->k, gr->parts, &first, &last)
+                                 ? dense_union(gr->k, gr->parts, first, last, ids, scores) : -1;
+        if (written < 0)
+            written = merge_union(gr->k, gr->parts, gr->pos, ids, scores);
+        unions[g].ids64 = ids;
+        unions[g].scores = scores;
+        unions[g].len = written;
+    }
+    if (n_groups == 1) {
+        const Part *u = &unions[0];
+        for (Py_ssize_t j = 0; j < u->len; j++)
+            offer(id_at(u, j), 0.0 + score_at(u, j), live, n_live, bits, n_bits, boost,
+                  heap, &size, limit, &total);
+    }
+    else {
+        Py_ssize_t room = PY_SSIZE_T_MAX;
+        for (Py_ssize_t g = 0; g < n_groups; g++)
+            room = unions[g].len < room ? unions[g].len : room;
+        int64_t *ids = scratch[made++] = malloc((size_t)(room ? room : 1) * sizeof(int64_t));
+        double *scores = scratch[made++] = malloc((size_t)(room ? room : 1) * sizeof(double));
+        if (ids == NULL || scores == NULL)
+            goto fail;
+        Py_ssize_t found;
+        if (n_groups == 2 && unions[0].len <= 4 * unions[1].len &&
+            unions[1].len <= 4 * unions[0].len)
+            found = intersect_two(&unions[0], &unions[1], ids, scores);
+        else
+            found = intersect_many(n_groups, unions, pos, ids, scores);
+        for (Py_ssize_t j = 0; j < found; j++)
+            offer(ids[j], scores[j], live, n_live, bits, n_bits, boost, heap, &size, limit,
+                  &total);
+    }
+    qsort(heap, (size_t)size, sizeof(Hit), best_first);
+    *kept = size;
+    goto done;
+fail:
+    total = -1;
+done:
+    if (scratch != NULL)
+        for (Py_ssize_t i = 0; i < made; i++)
+            free(scratch[i]);
+    free(scratch);
+    free(unions);
+    free(pos);
+    return total;
+}
+
+static void
+release_groups(Group *groups, Py_ssize_t n)
+{
+    for (Py_ssize_t g = 0; g < n; g++) {
+        release_parts(groups[g].parts, groups[g].k);
+        PyMem_Free(groups[g].pos);
+    }
+    PyMem_Free(groups);
+}
+
+static PyObject *
+py_and_best(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *groups_obj, *live_obj, *bits_obj, *out_ids_obj, *out_keys_obj;
+    double boost;
+    Py_ssize_t limit;
+    if (!PyArg_ParseTuple(args, "O!OOdnOO", &PyList_Type, &groups_obj, &live_obj, &bits_obj,
+                          &boost, &limit, &out_ids_obj, &out_keys_obj))
+        return NULL;
+    if (limit < 0) {
+        PyErr_SetString(PyExc_ValueError, "limit must not be negative");
+        return NULL;
+    }
+    Py_ssize_t n_groups = PyList_GET_SIZE(groups_obj);
+    Group *groups = PyMem_Calloc(n_groups ? n_groups : 1, sizeof(Group));
+    if (groups == NULL)
+        return PyErr_NoMemory();
+    Py_ssize_t ready = 0;
+    PyObject *result = NULL;
+    Py_buffer live = {0}, bits = {0}, out_ids = {0}, out_keys = {0};
+    int have_live = 0, have_bits = 0, have_ids = 0, have_keys = 0;
+    Hit *heap = NULL;
+    for (; ready < n_groups; ready++) {
+        PyObject *group = PyList_GET_ITEM(groups_obj, ready);
+        if (!PyTuple_Check(group) || PyTuple_GET_SIZE(group) != 3) {
+            PyErr_SetString(PyExc_TypeError, "each group is (ids_list, values_list, tables)");
+            goto done;
+        }
+        Part *parts = get_parts(PyTuple_GET_ITEM(group, 0), PyTuple_GET_ITEM(group, 1),
+                                PyTuple_GET_ITEM(group, 2), &groups[ready].k);
+        if (parts == NULL)
+            goto done;
+        groups[ready].parts = parts;
+        groups[ready].pos = PyMem_Calloc(groups[ready].k ? groups[ready].k : 1,
+                                         sizeof(Py_ssize_t));
+        if (groups[ready].pos == NULL) {
+            ready++;  /* (its parts are released with the others) */
+            PyErr_NoMemory();
+            goto done;
+        }
+    }
+    if (get_buffer(live_obj, &live, 0) < 0)
+        goto done;
+    have_live = 1;
+    if (bits_obj != Py_None) {
+        if (get_buffer(bits_obj, &bits, 0) < 0)
+            goto done;
+        have_bits = 1;
+    }
+    if (live.itemsize != 1 || (have_bits && bits.itemsize != 1)) {
+        PyErr_SetString(PyExc_TypeError, "live and bits must be one byte an entry");
+        goto done;
+    }
+    if (get_buffer(out_ids_obj, &out_ids, 1) < 0)
+        goto done;
+    have_ids = 1;
+    if (get_buffer(out_keys_obj, &out_keys, 1) < 0)
+        goto done;
+    have_keys = 1;
+    if (!(out_ids.itemsize == 8 && format_is(&out_ids, INT64) &&
+          out_keys.itemsize == 8 && format_is(&out_keys, FLOAT64))) {
+        PyErr_SetString(PyExc_TypeError, "outputs must be int64 and float64");
+        goto done;
+    }
+    if (out_ids.len / 8 < limit || out_keys.len / 8 < limit) {
+        PyErr_SetString(PyExc_ValueError, "output too short");
+        goto done;
+    }
+    heap = PyMem_Malloc((limit ? limit : 1) * sizeof(Hit));
+    if (heap == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t total = 0, kept = 0;
+    if (n_groups) {
+        Py_BEGIN_ALLOW_THREADS
+        total = and_best_run(n_groups, groups, live.buf, live.len,
+                             have_bits ? bits.buf : NULL, have_bits ? bits.len : 0, boost,
+                             heap, limit, &kept);
+        Py_END_ALLOW_THREADS
+    }
+    if (total < 0) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    int64_t *oi = out_ids.buf;
+    double *ok = out_keys.buf;
+    for (Py_ssize_t j = 0; j < kept; j++) {
+        oi[j] = heap[j].doc;
+        ok[j] = heap[j].key;
+    }
+    result = Py_BuildValue("nn", total, kept);
+done:
+    PyMem_Free(heap);
+    if (have_keys)
+        PyBuffer_Release(&out_keys);
+    if (have_ids)
+        PyBuffer_Release(&out_ids);
+    if (have_bits)
+        PyBuffer_Release(&bits);
+    if (have_live)
+        PyBuffer_Release(&live);
+    release_groups(groups, ready);
+    return result;
+}
+
 static PyObject *
 py_union(PyObject *self, PyObject *args)
 {
@@ -465,6 +743,11 @@ static PyMethodDef methods[] = {
     {"intersect", py_intersect, METH_VARARGS,
      "intersect(ids_list, values_list, out_ids, out_scores[, tables]) -> count: the "
      "documents in every part, scores added in the parts' order"},
+    {"and_best", py_and_best, METH_VARARGS,
+     "and_best(groups, live, bits, boost, limit, out_ids, out_keys) -> (total, kept): "
+     "the documents in at least one part of every group (ids_list, values_list, "
+     "tables), live, scored as intersect(union(...), ...) scores them, `boost` added "
+     "where `bits` (packed, or None) is set; the `limit` best, best first"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -524,6 +524,33 @@ class _Evaluator:
         return self._or([self._scored(p, t.fieldname, t.text, t.boost)
                          for p, t in zip(parts, terms, strict=True)])
 
+    def best_of_words(self, groups: list[list[wq.Term]], limit: int, lang: bytes | None,
+                      boost: float) -> tuple[int, np.ndarray, np.ndarray] | None:
+        """A plain search's answer in this segment in one C call (_merge.and_best): how
+        many live documents match, and the `limit` best (document numbers, keys), as
+        run() and the ranking in search() would give them. None: a part it cannot take
+        (a filter word's mask, a damaged saved list): evaluate the query instead."""
+        args = []
+        for terms in groups:
+            parts = [self._term_part(t.fieldname, t.text, t.boost) for t in terms]
+            present = [p for p in parts if p is not None]
+            if not present:  # a word that is nowhere in this segment: no match
+                return 0, _NO_DOCS, _NO_KEYS
+            if not all(isinstance(p, (Sparse, _Keyed)) for p in present):
+                return None
+            args.append(([p.ids for p in present],
+                         [p.keys if isinstance(p, _Keyed) else p.scores for p in present],
+                         [p.table if isinstance(p, _Keyed) else None for p in present]))
+        limit = min(limit, self.seg.n)
+        bits = self.seg._packed("lang", lang) if lang else None  # noqa: SLF001
+        out_ids, out_keys = np.empty(limit, dtype=np.int64), np.empty(limit)
+        try:
+            total, kept = _merge.and_best(args, self.seg.live, bits, boost, limit,
+                                          out_ids, out_keys)
+        except (IndexError, TypeError, ValueError):  # a damaged saved list: run() decodes
+            return None  # it again
+        return total, out_ids[:kept], out_keys[:kept]
+
     def _bm25(self, fieldname: str, text: Any, boost: float, weights: np.ndarray,
               lengths: np.ndarray) -> np.ndarray:
         """Whoosh's BM25F score for each (weight, field length), times the query boost."""
@@ -773,6 +800,30 @@ def _scaled(found: Found, factor: float) -> Found:
     return None if found is None else (found[0] * factor, found[1])
 
 
+_NO_DOCS = np.zeros(0, dtype=np.int64)
+_NO_KEYS = np.zeros(0)
+
+
+def _word_groups(q: wq.Query) -> list[list[wq.Term]] | None:
+    """A plain search as the parser spreads its words over the languages' fields (an
+    AND of words, each a word or an OR of one word's fields), as groups of words for
+    _Evaluator.best_of_words; None for any other shape."""
+
+    def words(part: wq.Query) -> list[wq.Term] | None:
+        if type(part) is wq.Term:
+            return [part]
+        if (type(part) is wq.Or and part.boost == 1.0 and part.subqueries
+                and all(type(t) is wq.Term for t in part.subqueries)):
+            return list(part.subqueries)
+        return None
+
+    if type(q) is wq.And and q.boost == 1.0 and q.subqueries:
+        groups = [words(p) for p in q.subqueries]
+        return None if any(g is None for g in groups) else groups  # type: ignore[return-value]
+    single = words(q)
+    return None if single is None else [single]
+
+
 def _best(key: np.ndarray, limit: int) -> np.ndarray:
     """Positions of the `limit` largest keys, largest first, ties in position order (as
     a stable sort of everything would give, without sorting everything)."""
@@ -808,11 +859,24 @@ def search(
     fields: dict[tuple[str, Any], tuple[bytes, bool] | None] = {}
     folder = getattr(getattr(getattr(searcher, "_ix", None), "storage", None), "folder", None)
     cache = postings_cache.root(folder) if folder else None
+    # A plain search (words, no filter, by relevance) is answered per segment in one C
+    # call, with no array as long as the matches in between.
+    groups = (_word_groups(q) if restrict is None and not newest
+              and getattr(_merge, "and_best", None) is not None else None)
+    lang = boost_lang.encode() if boost_lang else None
     for sub, offset in searcher.leaf_searchers():
         seg = _segment(sub.reader(), cache)
         if not seg.n:
             continue
         evaluator = _Evaluator(searcher, sub, seg, averages, tables, fields)
+        best = evaluator.best_of_words(groups, limit, lang, boost) if groups else None
+        if best is not None:
+            count, index, key = best
+            total += count
+            if len(index):
+                docs.append(index + offset)
+                keys.append(key)
+            continue
         found = evaluator.run(q)
         if found is None:
             continue

@@ -387,3 +387,130 @@ def test_c_merges_refuse_arrays_of_the_wrong_kind():
         merge.union([ids], [scores[:1]], out_ids, out_scores)
     with pytest.raises(ValueError, match="too short"):
         merge.union([ids, ids + 5], [scores, scores], out_ids[:3], out_scores[:3])
+
+
+# -- a plain search in one C call per segment (_merge.and_best) --------------------------
+
+# (Some words are missing from some segments: the 3-document one has few.)
+PLAIN_QUERIES = ["learning", "library public", "learning public garden", "the learning",
+                 "apprentissages Lernens", "adults teacher", "biblioteka", "garden nauka"]
+
+
+def test_plain_searches_take_the_one_call_way(searcher, monkeypatch):
+    for raw in PLAIN_QUERIES:
+        assert dense._word_groups(parsed(searcher, raw)) is not None, raw  # noqa: SLF001
+    expected = {raw: dense.search(searcher, parsed(searcher, raw), limit=100) for raw in
+                PLAIN_QUERIES}
+
+    def evaluated(_self, _q):
+        raise AssertionError("the query was evaluated part by part")
+
+    monkeypatch.setattr(dense._Evaluator, "run", evaluated)  # noqa: SLF001
+    for raw, hits in expected.items():
+        assert dense.search(searcher, parsed(searcher, raw), limit=100) == hits
+    # Anything else still is: a filter word, NOT, a prefix, a filter, sorting by date.
+    for raw in ("type:discussion learning", "learning NOT garden", "learning OR garden*"):
+        with pytest.raises(AssertionError, match="evaluated"):
+            dense.search(searcher, parsed(searcher, raw), limit=5)
+    q = parsed(searcher, "learning")
+    with pytest.raises(AssertionError, match="evaluated"):
+        dense.search(searcher, q, limit=5, restrict=wq.Term("type", "article"))
+    with pytest.raises(AssertionError, match="evaluated"):
+        dense.search(searcher, q, limit=5, newest=True)
+
+
+@pytest.mark.parametrize("lang", [None, "en", "de"])
+@pytest.mark.parametrize("limit", [1, 5, 37, 100_000])
+def test_a_plain_search_gives_the_part_by_part_answer_to_the_last_bit(searcher, monkeypatch,
+                                                                       lang, limit):
+    for raw in PLAIN_QUERIES:  # once first, so saved lists are read too
+        dense.search(searcher, parsed(searcher, raw), limit=limit)
+    found = {raw: dense.search(searcher, parsed(searcher, raw), limit=limit, boost_lang=lang)
+             for raw in PLAIN_QUERIES}
+    assert sum(hits.total > limit for hits in found.values()) >= (3 if limit < 100 else 0)
+    monkeypatch.setattr(dense, "_word_groups", lambda _q: None)
+    for raw, hits in found.items():
+        assert dense.search(searcher, parsed(searcher, raw), limit=limit,
+                            boost_lang=lang) == hits, raw
+
+
+def _plain_answer(groups, live, in_lang, boost, limit):
+    """What and_best must give, the slow way: each group's parts added left to right from
+    0.0, then the groups; live documents only; best key first, then lower document."""
+    everything = set().union(*(set(p[0].tolist()) for g in groups for p in g))
+    hits, total = [], 0
+    for doc in sorted(everything):
+        score, everywhere = 0.0, True
+        for group in groups:
+            inside = [dict(zip(ids.tolist(), scores.tolist(), strict=True)).get(doc)
+                      for ids, scores in group]
+            if all(s is None for s in inside):
+                everywhere = False
+                break
+            group_score = 0.0
+            for s in inside:
+                if s is not None:
+                    group_score += s
+            score += group_score
+        if everywhere and live[doc]:
+            total += 1
+            hits.append((-(score + boost if in_lang[doc] else score), doc))
+    hits.sort()
+    return total, [d for _k, d in hits[:limit]], [-k for k, _d in hits[:limit]]
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_and_best_matches_a_plain_computation(seed):
+    rng = np.random.default_rng(seed)
+    n = 150
+    groups, args = [], []
+    for _ in range(int(rng.integers(1, 4))):
+        group, ids_list, values_list, tables = [], [], [], []
+        for i in range(int(rng.integers(1, 6))):
+            ids = np.unique(rng.integers(0, n, size=int(rng.integers(0, 120))))
+            if i % 2:  # a saved list: int32 documents, keys into the word's table
+                table = rng.choice([0.25, 0.5, 1.0, 1.5], size=3 * 256)  # ties on purpose
+                keys = rng.integers(0, len(table), len(ids)).astype(np.uint16)
+                ids_list.append(ids.astype(np.int32))
+                values_list.append(keys)
+                tables.append(table)
+                group.append((ids, table[keys]))
+            else:
+                scores = rng.choice([0.25, 0.5, 1.0, 1.5, 2.0], size=len(ids))
+                ids_list.append(ids)
+                values_list.append(scores)
+                tables.append(None)
+                group.append((ids, scores))
+        groups.append(group)
+        args.append((ids_list, values_list, tables))
+    live = rng.random(n) > 0.1
+    in_lang = rng.random(n) > 0.5
+    limit = int(rng.integers(0, 40))
+    out_ids, out_keys = np.empty(limit, dtype=np.int64), np.empty(limit)
+    total, kept = dense._merge.and_best(args, live, np.packbits(in_lang), 1000.0,  # noqa: SLF001
+                                        limit, out_ids, out_keys)
+    expected_total, docs, keys = _plain_answer(groups, live, in_lang, 1000.0, limit)
+    assert total == expected_total
+    assert out_ids[:kept].tolist() == docs
+    assert out_keys[:kept].tolist() == keys  # to the last bit
+
+
+def test_and_best_refuses_what_it_cannot_read():
+    ids, scores = np.array([1, 2]), np.array([0.5, 0.5])
+    live, out_ids, out_keys = np.ones(4, dtype=bool), np.empty(4, dtype=np.int64), np.empty(4)
+    and_best = dense._merge.and_best  # noqa: SLF001
+    group = ([ids, ids + 1], [scores, scores], [None, None])
+    assert and_best([group], live, None, 0.0, 4, out_ids, out_keys) == (3, 3)
+    assert out_ids[:3].tolist() == [2, 1, 3] and out_keys[:3].tolist() == [1.0, 0.5, 0.5]
+    with pytest.raises(TypeError):
+        and_best([(ids, scores)], live, None, 0.0, 4, out_ids, out_keys)
+    with pytest.raises(TypeError):
+        and_best([([ids], [scores.astype(np.float32)], None)], live, None, 0.0, 4,
+                 out_ids, out_keys)
+    with pytest.raises(IndexError):  # a saved list's key beyond its table
+        and_best([([ids], [np.array([0, 3], dtype=np.uint16)], [np.array([0.5, 1.5])])],
+                 live, None, 0.0, 4, out_ids, out_keys)
+    with pytest.raises(ValueError, match="too short"):
+        and_best([group], live, None, 0.0, 5, out_ids, out_keys)
+    with pytest.raises(ValueError, match="negative"):
+        and_best([group], live, None, 0.0, -1, out_ids, out_keys)

@@ -67,6 +67,8 @@ DAMAGED_QUERIES = {
     "two words": wq.Or([wq.Term("text_en", "learn"), wq.Term("text_en", "librari")]),
     "four fields": wq.Or([wq.Term("text_en", "learn"), wq.Term("title_en", "learn"),
                           wq.Term("text_en", "librari"), wq.Term("title_en", "librari")]),
+    "and": wq.And([wq.Or([wq.Term("text_en", "learn"), wq.Term("title_en", "learn")]),
+                   wq.Term("text_en", "librari")]),
 }
 
 
@@ -91,7 +93,7 @@ def _damaged(raw: bytes, damage: str) -> bytes:
 
 @pytest.mark.parametrize("damage", ["short", "magic", "length", "key", "row", "document",
                                     "order"])
-@pytest.mark.parametrize("words", DAMAGED_QUERIES)  # one part; the C union's two ways
+@pytest.mark.parametrize("words", DAMAGED_QUERIES)  # one part; the C union's two ways; AND
 def test_a_damaged_file_is_ignored(ix, damage, words):
     q = DAMAGED_QUERIES[words]
     first = search(ix, q)

@@ -541,7 +541,7 @@ class _Evaluator:
             args.append(([p.ids for p in present],
                          [p.keys if isinstance(p, _Keyed) else p.scores for p in present],
                          [p.table if isinstance(p, _Keyed) else None for p in present]))
-        limit = min(limit, self.seg.n)
+        limit = max(0, min(limit, self.seg.n))
         bits = self.seg._packed("lang", lang) if lang else None  # noqa: SLF001
         out_ids, out_keys = np.empty(limit, dtype=np.int64), np.empty(limit)
         try:
@@ -905,7 +905,7 @@ def search(
         docs.append(index[best] + offset)
         keys.append(key[best])
     if not docs:
-        return Hits([], [], 0)
+        return Hits([], [], total)  # (limit 0: the count alone)
     all_docs, all_keys = np.concatenate(docs), np.concatenate(keys)
     order = np.lexsort((all_docs, -all_keys))[:limit]
     return Hits(all_docs[order].tolist(), all_keys[order].tolist(), total)

@@ -87,6 +87,7 @@ def load(cache: Path, segment_id: str, fieldname: str, btext: bytes) -> Cached |
             raw = raw[:os.readv(fd, [raw])]
         finally:
             os.close(fd)
+        raw.flags.writeable = False  # (shared by a search's parts: nothing may change it)
     except OSError:
         return None
     if len(raw) < HEADER:

@@ -413,6 +413,11 @@ def test_plain_searches_take_the_one_call_way(searcher, monkeypatch):
         with pytest.raises(AssertionError, match="evaluated"):
             dense.search(searcher, parsed(searcher, raw), limit=5)
     q = parsed(searcher, "learning")
+    boosted = wq.And([q, parsed(searcher, "public")], boost=2.0)  # (the parser makes none)
+    with pytest.raises(AssertionError, match="evaluated"):
+        dense.search(searcher, boosted, limit=5)
+    with pytest.raises(AssertionError, match="evaluated"):
+        dense.search(searcher, wq.Or(list(q.subqueries), boost=2.0), limit=5)
     with pytest.raises(AssertionError, match="evaluated"):
         dense.search(searcher, q, limit=5, restrict=wq.Term("type", "article"))
     with pytest.raises(AssertionError, match="evaluated"):
@@ -420,7 +425,7 @@ def test_plain_searches_take_the_one_call_way(searcher, monkeypatch):
 
 
 @pytest.mark.parametrize("lang", [None, "en", "de"])
-@pytest.mark.parametrize("limit", [1, 5, 37, 100_000])
+@pytest.mark.parametrize("limit", [0, 1, 5, 37, 100_000])  # (0: the count alone)
 def test_a_plain_search_gives_the_part_by_part_answer_to_the_last_bit(searcher, monkeypatch,
                                                                        lang, limit):
     for raw in PLAIN_QUERIES:  # once first, so saved lists are read too
@@ -428,6 +433,7 @@ def test_a_plain_search_gives_the_part_by_part_answer_to_the_last_bit(searcher, 
     found = {raw: dense.search(searcher, parsed(searcher, raw), limit=limit, boost_lang=lang)
              for raw in PLAIN_QUERIES}
     assert sum(hits.total > limit for hits in found.values()) >= (3 if limit < 100 else 0)
+    assert sum(hits.total > 0 for hits in found.values()) >= 6  # (two mix languages)
     monkeypatch.setattr(dense, "_word_groups", lambda _q: None)
     for raw, hits in found.items():
         assert dense.search(searcher, parsed(searcher, raw), limit=limit,
@@ -460,8 +466,10 @@ def _plain_answer(groups, live, in_lang, boost, limit):
 
 
 @pytest.mark.parametrize("seed", range(24))
-def test_and_best_matches_a_plain_computation(seed):
+@pytest.mark.parametrize("values", ["few", "any"])  # ties; sums that depend on their order
+def test_and_best_matches_a_plain_computation(seed, values):
     rng = np.random.default_rng(seed)
+    pool = np.array([0.25, 0.5, 1.0, 1.5, 2.0]) if values == "few" else rng.random(5000)
     n = 150
     groups, args = [], []
     for _ in range(int(rng.integers(1, 4))):
@@ -469,14 +477,14 @@ def test_and_best_matches_a_plain_computation(seed):
         for i in range(int(rng.integers(1, 6))):
             ids = np.unique(rng.integers(0, n, size=int(rng.integers(0, 120))))
             if i % 2:  # a saved list: int32 documents, keys into the word's table
-                table = rng.choice([0.25, 0.5, 1.0, 1.5], size=3 * 256)  # ties on purpose
+                table = rng.choice(pool, size=3 * 256)
                 keys = rng.integers(0, len(table), len(ids)).astype(np.uint16)
                 ids_list.append(ids.astype(np.int32))
                 values_list.append(keys)
                 tables.append(table)
                 group.append((ids, table[keys]))
             else:
-                scores = rng.choice([0.25, 0.5, 1.0, 1.5, 2.0], size=len(ids))
+                scores = rng.choice(pool, size=len(ids))
                 ids_list.append(ids)
                 values_list.append(scores)
                 tables.append(None)

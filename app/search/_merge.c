@@ -376,6 +376,47 @@ intersect_many(Py_ssize_t k, const Part *parts, Py_ssize_t *pos, int64_t *oi, do
     return written;
 }
 
+/* A union as union() makes it (room: the sum of the parts): an array over the
+   documents when the parts are dense enough and memory allows, else a merge. */
+static Py_ssize_t
+union_into(Py_ssize_t k, const Part *parts, Py_ssize_t *pos, int64_t *oi, double *os)
+{
+    int64_t first, last;
+    Py_ssize_t written = dense_enough(k, parts, &first, &last)
+                             ? dense_union(k, parts, first, last, oi, os) : -1;
+    return written < 0 ? merge_union(k, parts, pos, oi, os) : written;
+}
+
+/* An intersection as intersect() makes it (room: the shortest part). */
+static Py_ssize_t
+intersect_into(Py_ssize_t k, const Part *parts, Py_ssize_t *pos, int64_t *oi, double *os)
+{
+    if (k == 2 && parts[0].len <= 4 * parts[1].len && parts[1].len <= 4 * parts[0].len)
+        return intersect_two(&parts[0], &parts[1], oi, os);
+    return k ? intersect_many(k, parts, pos, oi, os) : 0;
+}
+
+/* The two writable outputs, int64 and float64; -1 with an exception set (and
+   nothing held) otherwise. */
+static int
+get_outputs(PyObject *ids_obj, PyObject *values_obj, Py_buffer *ids, Py_buffer *values)
+{
+    if (get_buffer(ids_obj, ids, 1) < 0)
+        return -1;
+    if (get_buffer(values_obj, values, 1) < 0) {
+        PyBuffer_Release(ids);
+        return -1;
+    }
+    if (!(ids->itemsize == 8 && format_is(ids, INT64) &&
+          values->itemsize == 8 && format_is(values, FLOAT64))) {
+        PyBuffer_Release(ids);
+        PyBuffer_Release(values);
+        PyErr_SetString(PyExc_TypeError, "outputs must be int64 and float64");
+        return -1;
+    }
+    return 0;
+}
+
 static PyObject *
 run(PyObject *args, int intersect)
 {
@@ -388,12 +429,7 @@ run(PyObject *args, int intersect)
     if (parts == NULL)
         return NULL;
     Py_buffer out_ids, out_scores;
-    if (get_buffer(out_ids_obj, &out_ids, 1) < 0) {
-        release_parts(parts, k);
-        return NULL;
-    }
-    if (get_buffer(out_scores_obj, &out_scores, 1) < 0) {
-        PyBuffer_Release(&out_ids);
+    if (get_outputs(out_ids_obj, out_scores_obj, &out_ids, &out_scores) < 0) {
         release_parts(parts, k);
         return NULL;
     }
@@ -401,11 +437,6 @@ run(PyObject *args, int intersect)
     Py_ssize_t *pos = PyMem_Calloc(k ? k : 1, sizeof(Py_ssize_t));
     if (pos == NULL) {
         PyErr_NoMemory();
-        goto done;
-    }
-    if (!(out_ids.itemsize == 8 && format_is(&out_ids, INT64) &&
-          out_scores.itemsize == 8 && format_is(&out_scores, FLOAT64))) {
-        PyErr_SetString(PyExc_TypeError, "outputs must be int64 and float64");
         goto done;
     }
     Py_ssize_t room = (out_ids.len < out_scores.len ? out_ids.len : out_scores.len) / 8;
@@ -420,20 +451,10 @@ run(PyObject *args, int intersect)
     }
     int64_t *oi = out_ids.buf;
     double *os = out_scores.buf;
-    written = 0;
 
     Py_BEGIN_ALLOW_THREADS
-    int64_t first, last;
-    if (!intersect) {
-        written = dense_enough(k, parts, &first, &last)
-                      ? dense_union(k, parts, first, last, oi, os) : -1;
-        if (written < 0)
-            written = merge_union(k, parts, pos, oi, os);
-    }
-    else if (k == 2 && parts[0].len <= 4 * parts[1].len && parts[1].len <= 4 * parts[0].len)
-        written = intersect_two(&parts[0], &parts[1], oi, os);
-    else if (k)
-        written = intersect_many(k, parts, pos, oi, os);
+    written = intersect ? intersect_into(k, parts, pos, oi, os)
+                        : union_into(k, parts, pos, oi, os);
     Py_END_ALLOW_THREADS
 
 done:
@@ -557,14 +578,9 @@ and_best_run(Py_ssize_t n_groups, Group *groups, const unsigned char *live,
         double *scores = scratch[made++] = malloc((size_t)(room ? room : 1) * sizeof(double));
         if (ids == NULL || scores == NULL)
             goto fail;
-        int64_t first, last;
-        Py_ssize_t written = dense_enough(gr->k, gr->parts, &first, &last)
-                                 ? dense_union(gr->k, gr->parts, first, last, ids, scores) : -1;
-        if (written < 0)
-            written = merge_union(gr->k, gr->parts, gr->pos, ids, scores);
         unions[g].ids64 = ids;
         unions[g].scores = scores;
-        unions[g].len = written;
+        unions[g].len = union_into(gr->k, gr->parts, gr->pos, ids, scores);
     }
     if (n_groups == 1) {
         const Part *u = &unions[0];
@@ -580,12 +596,7 @@ and_best_run(Py_ssize_t n_groups, Group *groups, const unsigned char *live,
         double *scores = scratch[made++] = malloc((size_t)(room ? room : 1) * sizeof(double));
         if (ids == NULL || scores == NULL)
             goto fail;
-        Py_ssize_t found;
-        if (n_groups == 2 && unions[0].len <= 4 * unions[1].len &&
-            unions[1].len <= 4 * unions[0].len)
-            found = intersect_two(&unions[0], &unions[1], ids, scores);
-        else
-            found = intersect_many(n_groups, unions, pos, ids, scores);
+        Py_ssize_t found = intersect_into(n_groups, unions, pos, ids, scores);
         for (Py_ssize_t j = 0; j < found; j++)
             offer(ids[j], scores[j], live, n_live, bits, n_bits, boost, heap, &size, limit,
                   &total);
@@ -636,7 +647,7 @@ py_and_best(PyObject *self, PyObject *args)
     Py_ssize_t ready = 0;
     PyObject *result = NULL;
     Py_buffer live = {0}, bits = {0}, out_ids = {0}, out_keys = {0};
-    int have_live = 0, have_bits = 0, have_ids = 0, have_keys = 0;
+    int have_live = 0, have_bits = 0, have_outputs = 0;
     Hit *heap = NULL;
     for (; ready < n_groups; ready++) {
         PyObject *group = PyList_GET_ITEM(groups_obj, ready);
@@ -669,17 +680,9 @@ py_and_best(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_TypeError, "live and bits must be one byte an entry");
         goto done;
     }
-    if (get_buffer(out_ids_obj, &out_ids, 1) < 0)
+    if (get_outputs(out_ids_obj, out_keys_obj, &out_ids, &out_keys) < 0)
         goto done;
-    have_ids = 1;
-    if (get_buffer(out_keys_obj, &out_keys, 1) < 0)
-        goto done;
-    have_keys = 1;
-    if (!(out_ids.itemsize == 8 && format_is(&out_ids, INT64) &&
-          out_keys.itemsize == 8 && format_is(&out_keys, FLOAT64))) {
-        PyErr_SetString(PyExc_TypeError, "outputs must be int64 and float64");
-        goto done;
-    }
+    have_outputs = 1;
     if (out_ids.len / 8 < limit || out_keys.len / 8 < limit) {
         PyErr_SetString(PyExc_ValueError, "output too short");
         goto done;
@@ -710,10 +713,10 @@ py_and_best(PyObject *self, PyObject *args)
     result = Py_BuildValue("nn", total, kept);
 done:
     PyMem_Free(heap);
-    if (have_keys)
+    if (have_outputs) {
         PyBuffer_Release(&out_keys);
-    if (have_ids)
         PyBuffer_Release(&out_ids);
+    }
     if (have_bits)
         PyBuffer_Release(&bits);
     if (have_live)

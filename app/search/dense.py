@@ -516,9 +516,7 @@ class _Evaluator:
         present = [p for p in parts if p is not None]
         if len(present) > 1 and all(isinstance(p, (Sparse, _Keyed)) for p in present):
             try:
-                return _in_c(False, [p.ids for p in present],
-                             [p.keys if isinstance(p, _Keyed) else p.scores for p in present],
-                             [p.table if isinstance(p, _Keyed) else None for p in present])
+                return _in_c(False, *_c_parts(present))
             except (IndexError, TypeError, ValueError):  # a damaged saved list (or an
                 pass  # array of another kind): below, field by field
         return self._or([self._scored(p, t.fieldname, t.text, t.boost)
@@ -529,7 +527,7 @@ class _Evaluator:
         """A plain search's answer in this segment in one C call (_merge.and_best): how
         many live documents match, and the `limit` best (document numbers, keys), as
         run() and the ranking in search() would give them. None: a part it cannot take
-        (a filter word's mask, a damaged saved list): evaluate the query instead."""
+        (a damaged saved list): evaluate the query instead."""
         args = []
         for terms in groups:
             parts = [self._term_part(t.fieldname, t.text, t.boost) for t in terms]
@@ -538,9 +536,7 @@ class _Evaluator:
                 return 0, _NO_DOCS, _NO_KEYS
             if not all(isinstance(p, (Sparse, _Keyed)) for p in present):
                 return None
-            args.append(([p.ids for p in present],
-                         [p.keys if isinstance(p, _Keyed) else p.scores for p in present],
-                         [p.table if isinstance(p, _Keyed) else None for p in present]))
+            args.append(_c_parts(present))
         limit = max(0, min(limit, self.seg.n))
         bits = self.seg._packed("lang", lang) if lang else None  # noqa: SLF001
         out_ids, out_keys = np.empty(limit, dtype=np.int64), np.empty(limit)
@@ -800,20 +796,34 @@ def _scaled(found: Found, factor: float) -> Found:
     return None if found is None else (found[0] * factor, found[1])
 
 
+def _c_parts(parts: list[Sparse | _Keyed]) -> tuple[list[np.ndarray], list[np.ndarray],
+                                                     list[np.ndarray | None]]:
+    """Parts as _merge.c takes them: document numbers, scores or a saved list's keys,
+    and the keys' table (None for scores)."""
+    return ([p.ids for p in parts],
+            [p.keys if isinstance(p, _Keyed) else p.scores for p in parts],
+            [p.table if isinstance(p, _Keyed) else None for p in parts])
+
+
 _NO_DOCS = np.zeros(0, dtype=np.int64)
 _NO_KEYS = np.zeros(0)
 
 
-def _word_groups(q: wq.Query) -> list[list[wq.Term]] | None:
+def _word_groups(q: wq.Query, schema: Any) -> list[list[wq.Term]] | None:
     """A plain search as the parser spreads its words over the languages' fields (an
     AND of words, each a word or an OR of one word's fields), as groups of words for
-    _Evaluator.best_of_words; None for any other shape."""
+    _Evaluator.best_of_words; None for any other shape, or a filter word (type,
+    language: an unscored field, matched by a mask)."""
+
+    def word(t: wq.Query) -> bool:
+        return type(t) is wq.Term and (t.fieldname not in schema
+                                       or schema[t.fieldname].scorable)
 
     def words(part: wq.Query) -> list[wq.Term] | None:
-        if type(part) is wq.Term:
-            return [part]
+        if word(part):
+            return [part]  # type: ignore[list-item]
         if (type(part) is wq.Or and part.boost == 1.0 and part.subqueries
-                and all(type(t) is wq.Term for t in part.subqueries)):
+                and all(word(t) for t in part.subqueries)):
             return list(part.subqueries)
         return None
 
@@ -861,7 +871,7 @@ def search(
     cache = postings_cache.root(folder) if folder else None
     # A plain search (words, no filter, by relevance) is answered per segment in one C
     # call, with no array as long as the matches in between.
-    groups = (_word_groups(q) if restrict is None and not newest
+    groups = (_word_groups(q, searcher.schema) if restrict is None and not newest
               and getattr(_merge, "and_best", None) is not None else None)
     lang = boost_lang.encode() if boost_lang else None
     for sub, offset in searcher.leaf_searchers():

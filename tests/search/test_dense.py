@@ -398,7 +398,8 @@ PLAIN_QUERIES = ["learning", "library public", "learning public garden", "the le
 
 def test_plain_searches_take_the_one_call_way(searcher, monkeypatch):
     for raw in PLAIN_QUERIES:
-        assert dense._word_groups(parsed(searcher, raw)) is not None, raw  # noqa: SLF001
+        assert dense._word_groups(parsed(searcher, raw),  # noqa: SLF001
+                                  searcher.schema) is not None, raw
     expected = {raw: dense.search(searcher, parsed(searcher, raw), limit=100) for raw in
                 PLAIN_QUERIES}
 
@@ -410,6 +411,9 @@ def test_plain_searches_take_the_one_call_way(searcher, monkeypatch):
         assert dense.search(searcher, parsed(searcher, raw), limit=100) == hits
     # Anything else still is: a filter word, NOT, a prefix, a filter, sorting by date.
     for raw in ("type:discussion learning", "learning NOT garden", "learning OR garden*"):
+        # (known from the query's shape: no segment reads its words' lists twice)
+        assert dense._word_groups(parsed(searcher, raw),  # noqa: SLF001
+                                  searcher.schema) is None, raw
         with pytest.raises(AssertionError, match="evaluated"):
             dense.search(searcher, parsed(searcher, raw), limit=5)
     q = parsed(searcher, "learning")
@@ -434,7 +438,7 @@ def test_a_plain_search_gives_the_part_by_part_answer_to_the_last_bit(searcher, 
              for raw in PLAIN_QUERIES}
     assert sum(hits.total > limit for hits in found.values()) >= (3 if limit < 100 else 0)
     assert sum(hits.total > 0 for hits in found.values()) >= 6  # (two mix languages)
-    monkeypatch.setattr(dense, "_word_groups", lambda _q: None)
+    monkeypatch.setattr(dense, "_word_groups", lambda _q, _schema: None)
     for raw, hits in found.items():
         assert dense.search(searcher, parsed(searcher, raw), limit=limit,
                             boost_lang=lang) == hits, raw

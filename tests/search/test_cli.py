@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from app.extensions import db
@@ -87,7 +89,15 @@ def test_healthz_reports_the_index(client):
     assert response.get_json()["search_index"] == "ok"
 
 
-def test_a_gunicorn_worker_opens_the_index_before_its_first_request(app, ctx, make_article):
+@pytest.fixture
+def unfreeze():
+    """post_worker_init freezes the collector's objects: give them back after the test."""
+    yield
+    gc.unfreeze()
+
+
+def test_a_gunicorn_worker_opens_the_index_before_its_first_request(app, ctx, make_article,
+                                                                    unfreeze):
     """gunicorn.conf.py's post_worker_init hook: the searcher exists before any search."""
     import runpy
     from types import SimpleNamespace
@@ -102,7 +112,31 @@ def test_a_gunicorn_worker_opens_the_index_before_its_first_request(app, ctx, ma
     assert str(index_root(app)) in store._slots
 
 
-def test_a_threaded_gunicorn_worker_limits_its_malloc_heaps(app):
+def test_a_gunicorn_worker_freezes_the_app_but_not_the_searcher(app, ctx, make_article,
+                                                                unfreeze):
+    """The app's objects leave the collector's passes; the searcher, replaced at every
+    index change, stays where the collector frees it."""
+    import runpy
+    from types import SimpleNamespace
+
+    from app.search import store
+    from app.search.outbox import index_root
+
+    make_article("Learning circles", "Body.")
+    store.forget_searcher(index_root(app))
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+    before = {id(o) for o in gc.get_objects()}  # what the collector walks (not frozen)
+    assert id(app) in before and id(app.view_functions) in before
+    config = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
+    config["post_worker_init"](SimpleNamespace(wsgi=app, cfg=SimpleNamespace(threads=1)))
+    assert gc.get_freeze_count() > 10_000
+    after = {id(o) for o in gc.get_objects()}
+    assert id(app) not in after and id(app.view_functions) not in after
+    assert id(store._slots[str(index_root(app))].searcher) in after
+
+
+def test_a_threaded_gunicorn_worker_limits_its_malloc_heaps(app, unfreeze):
     import runpy
     from types import SimpleNamespace
 

@@ -140,6 +140,26 @@ def load1() -> float:
     return round(os.getloadavg()[0], 2)
 
 
+def cpu_busy(seconds: float = 1.0) -> float | None:
+    """The share of all CPUs busy over the next `seconds` (/proc/stat; None elsewhere).
+    Unlike the load average, a minute's moving average, it does not still count the
+    server of a run that has just ended (the 5x run starts right after the 1x one)."""
+
+    def sample() -> tuple[int, int]:
+        with open("/proc/stat") as f:
+            values = [int(v) for v in f.readline().split()[1:]]
+        return sum(values), values[3] + values[4]  # total, idle + iowait
+
+    try:
+        total0, idle0 = sample()
+        time.sleep(seconds)
+        total1, idle1 = sample()
+    except (OSError, ValueError, IndexError):
+        return None
+    spent = total1 - total0
+    return round(1 - (idle1 - idle0) / spent, 2) if spent > 0 else None
+
+
 # -- HTTP helpers -----------------------------------------------------------------------
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -500,6 +520,14 @@ def prepare_instance(args: argparse.Namespace, scale: float) -> tuple[Path, dict
     return instance, meta
 
 
+def busy_warning(busy: float | None, load: float) -> str:
+    """What says other processes are using the CPUs ("" when nothing does): the CPUs'
+    busy share where it is known, else the load average."""
+    if busy is not None:
+        return f"{busy:.0%} of the CPUs busy" if busy > 0.25 else ""
+    return f"load average {load}" if load > (os.cpu_count() or 1) * 0.5 else ""
+
+
 def run_once(args: argparse.Namespace, scale: float) -> dict:
     instance, meta = prepare_instance(args, scale)
     report: dict[str, Any] = {
@@ -510,14 +538,14 @@ def run_once(args: argparse.Namespace, scale: float) -> dict:
         "settings": {"duration_s": args.duration, "warmup_s": args.warmup,
                      "connections": args.connections, "wrk_threads": args.wrk_threads},
         "page_cache_store": "redis" if os.environ.get("REDIS_URL") else "memory",
-        "load1_start": load1(), "configs": [],
+        "load1_start": load1(), "cpu_busy_start": cpu_busy(), "configs": [],
     }
     if not meta.get("search", {}).get("available"):
         print("NOTE: this instance has no search index (see its bench-meta.json): the search "
               "pages are skipped")
-    if report["load1_start"] > (os.cpu_count() or 1) * 0.5:
-        print(f"WARNING: load average {report['load1_start']} before the run: other processes "
-              "share the CPUs and the figures will be low and noisy")
+    if busy_warning(report["cpu_busy_start"], report["load1_start"]):
+        print(f"WARNING: {busy_warning(report['cpu_busy_start'], report['load1_start'])} before "
+              "the run: other processes share the CPUs and the figures will be low and noisy")
     report["startup"] = startup_time(instance, args.startup_runs)
     log_dir = Path(args.log_dir) if args.log_dir else RESULTS
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -532,7 +560,9 @@ def run_once(args: argparse.Namespace, scale: float) -> dict:
     print(f"\ncreate_app(): {s['create_app_s']:.3f} s (+ import app {s['import_s']:.3f} s), "
           f"best of {len(s['runs'])} fresh processes (target < {CREATE_APP_LIMIT_S} s): "
           f"{s['verdict']}")
-    print(f"load average: {report['load1_start']} at start, {report['load1_end']} at end "
+    busy = report["cpu_busy_start"]
+    print(f"CPUs busy before the run: {'unknown' if busy is None else f'{busy:.0%}'}; "
+          f"load average: {report['load1_start']} at start, {report['load1_end']} at end "
           f"({report['machine']['nproc']} CPUs)")
     return report
 

@@ -128,3 +128,4 @@ def test_runner_measures_every_page_without_errors(seeded: Path, tmp_path: Path)
     assert pages["member_article"]["logged_in"] is True
     assert report["configs"][0]["rss_mb"], "worker RSS was read"
     assert report["startup"]["create_app_s"] > 0
+    assert 0 <= report["cpu_busy_start"] <= 1

@@ -18,6 +18,7 @@ bench/results/<timestamp>.json (git-ignored). See bench/README.md.
 from __future__ import annotations
 
 import argparse
+import compileall
 import http.cookiejar
 import json
 import os
@@ -635,6 +636,8 @@ def main(argv: list[str] | None = None) -> int:
         print("wrk is not installed: `make bench` installs it (apt-get install wrk)",
               file=sys.stderr)
         return 2
+    # As `make serve` starts workers (`make bytecode`): not compiling the app in each.
+    compileall.compile_dir(ROOT / "app", quiet=1)
     if args.growth:
         if args.instance:
             raise SystemExit("--growth uses the default instance folders; drop --instance")

@@ -148,7 +148,8 @@ def cpu_busy(seconds: float = 1.0) -> float | None:
 
     def sample() -> tuple[int, int]:
         with open("/proc/stat") as f:
-            values = [int(v) for v in f.readline().split()[1:]]
+            # user nice system idle iowait irq softirq steal (guest time is in user)
+            values = [int(v) for v in f.readline().split()[1:9]]
         return sum(values), values[3] + values[4]  # total, idle + iowait
 
     try:
@@ -544,9 +545,10 @@ def run_once(args: argparse.Namespace, scale: float) -> dict:
     if not meta.get("search", {}).get("available"):
         print("NOTE: this instance has no search index (see its bench-meta.json): the search "
               "pages are skipped")
-    if busy_warning(report["cpu_busy_start"], report["load1_start"]):
-        print(f"WARNING: {busy_warning(report['cpu_busy_start'], report['load1_start'])} before "
-              "the run: other processes share the CPUs and the figures will be low and noisy")
+    busy = busy_warning(report["cpu_busy_start"], report["load1_start"])
+    if busy:
+        print(f"WARNING: {busy} before the run: other processes share the CPUs and the "
+              "figures will be low and noisy")
     report["startup"] = startup_time(instance, args.startup_runs)
     log_dir = Path(args.log_dir) if args.log_dir else RESULTS
     log_dir.mkdir(parents=True, exist_ok=True)

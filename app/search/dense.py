@@ -508,15 +508,23 @@ class _Evaluator:
         ids, weights, codes = postings
         return Sparse(ids, self._bm25(fieldname, text, boost, weights, _LENGTHS[codes]))
 
+    def _word_parts(self, terms: list[wq.Term]) -> tuple[list[Found | _Keyed],
+                                                           list[Sparse | _Keyed] | None]:
+        """A word's part in each of its fields (None where it is absent), and the parts
+        present if _merge.c can take them all (None: one is an array of another kind)."""
+        parts = [self._term_part(t.fieldname, t.text, t.boost) for t in terms]
+        present = [p for p in parts if p is not None]
+        return parts, (present if all(isinstance(p, (Sparse, _Keyed)) for p in present)
+                       else None)
+
     def _or_of_words(self, terms: list[wq.Term]) -> Found:
         """An OR of words (how the parser spreads a word over the languages' fields):
         saved lists go to the C union as read, their scores looked up there, with no
         array made for each field."""
-        parts = [self._term_part(t.fieldname, t.text, t.boost) for t in terms]
-        present = [p for p in parts if p is not None]
-        if len(present) > 1 and all(isinstance(p, (Sparse, _Keyed)) for p in present):
+        parts, for_c = self._word_parts(terms)
+        if for_c is not None and len(for_c) > 1:
             try:
-                return _in_c(False, *_c_parts(present))
+                return _in_c(False, *_c_parts(for_c))
             except (IndexError, TypeError, ValueError):  # a damaged saved list (or an
                 pass  # array of another kind): below, field by field
         return self._or([self._scored(p, t.fieldname, t.text, t.boost)
@@ -530,13 +538,12 @@ class _Evaluator:
         (a damaged saved list): evaluate the query instead."""
         args = []
         for terms in groups:
-            parts = [self._term_part(t.fieldname, t.text, t.boost) for t in terms]
-            present = [p for p in parts if p is not None]
-            if not present:  # a word that is nowhere in this segment: no match
-                return 0, _NO_DOCS, _NO_KEYS
-            if not all(isinstance(p, (Sparse, _Keyed)) for p in present):
+            for_c = self._word_parts(terms)[1]
+            if for_c is None:
                 return None
-            args.append(_c_parts(present))
+            if not for_c:  # a word that is nowhere in this segment: no match
+                return 0, _NO_DOCS, _NO_KEYS
+            args.append(_c_parts(for_c))
         limit = max(0, min(limit, self.seg.n))
         bits = self.seg._packed("lang", lang) if lang else None  # noqa: SLF001
         out_ids, out_keys = np.empty(limit, dtype=np.int64), np.empty(limit)

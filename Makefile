@@ -44,7 +44,7 @@ translations: $(VENV)/.installed
 # set on our CI machines and in many container images, Python never writes it, and
 # every process, each gunicorn worker included, compiled the app's ~80 modules again:
 # 0.25 s of a 0.5 s create_app() on the 2026-12-06 VM. (An editable install has no
-# bytecode of its own; a pip-installed wheel has.)
+# bytecode of its own; a pip-installed wheel has.) bench/run.py compiles it itself.
 bytecode: $(VENV)/.installed
 	@$(BIN)/python -m compileall -q app
 
@@ -74,7 +74,7 @@ bench-tools:
 	@command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
 
 # make bench BENCH_ARGS="--reuse" / "--scale 5" / "--growth" (see bench/README.md)
-bench: $(VENV)/.installed-dev compile-translations bytecode bench-tools
+bench: $(VENV)/.installed-dev compile-translations bench-tools
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:

@@ -90,35 +90,38 @@ def test_healthz_reports_the_index(client):
 
 
 @pytest.fixture
-def unfreeze():
-    """post_worker_init freezes the collector's objects: give them back after the test."""
-    yield
+def gunicorn_config():
+    """gunicorn.conf.py's settings and hooks, as gunicorn loads them. post_worker_init
+    freezes the collector's objects: they are given back after the test."""
+    import runpy
+
+    yield runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
     gc.unfreeze()
 
 
-def test_a_gunicorn_worker_opens_the_index_before_its_first_request(app, ctx, make_article,
-                                                                    unfreeze):
-    """gunicorn.conf.py's post_worker_init hook: the searcher exists before any search."""
-    import runpy
+def _worker(app, threads=1):
+    """What post_worker_init reads of gunicorn's Worker."""
     from types import SimpleNamespace
 
+    return SimpleNamespace(wsgi=app, cfg=SimpleNamespace(threads=threads))
+
+
+def test_a_gunicorn_worker_opens_the_index_before_its_first_request(app, ctx, make_article,
+                                                                    gunicorn_config):
+    """gunicorn.conf.py's post_worker_init hook: the searcher exists before any search."""
     from app.search import store
     from app.search.outbox import index_root
 
     make_article("Learning circles", "Body.")  # an index now exists
     store.forget_searcher(index_root(app))
-    config = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
-    config["post_worker_init"](SimpleNamespace(wsgi=app, cfg=SimpleNamespace(threads=1)))
+    gunicorn_config["post_worker_init"](_worker(app))
     assert str(index_root(app)) in store._slots
 
 
 def test_a_gunicorn_worker_freezes_the_app_but_not_the_searcher(app, ctx, make_article,
-                                                                unfreeze):
+                                                                gunicorn_config):
     """The app's objects leave the collector's passes; the searcher, replaced at every
     index change, stays where the collector frees it."""
-    import runpy
-    from types import SimpleNamespace
-
     from app.search import store
     from app.search.outbox import index_root
 
@@ -128,25 +131,21 @@ def test_a_gunicorn_worker_freezes_the_app_but_not_the_searcher(app, ctx, make_a
     assert gc.get_freeze_count() == 0
     before = {id(o) for o in gc.get_objects()}  # what the collector walks (not frozen)
     assert id(app) in before and id(app.view_functions) in before
-    config = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
-    config["post_worker_init"](SimpleNamespace(wsgi=app, cfg=SimpleNamespace(threads=1)))
+    gunicorn_config["post_worker_init"](_worker(app))
     assert gc.get_freeze_count() > 10_000
     after = {id(o) for o in gc.get_objects()}
     assert id(app) not in after and id(app.view_functions) not in after
     assert id(store._slots[str(index_root(app))].searcher) in after
 
 
-def test_a_threaded_gunicorn_worker_limits_its_malloc_heaps(app, unfreeze):
-    import runpy
-    from types import SimpleNamespace
-
-    config = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
+def test_a_threaded_gunicorn_worker_limits_its_malloc_heaps(app, gunicorn_config):
+    config = gunicorn_config
     assert config["_limit_malloc_arenas"](8) is True  # glibc here: mallopt accepted it
     asked = []
     config["post_worker_init"].__globals__["_limit_malloc_arenas"] = asked.append
-    config["post_worker_init"](SimpleNamespace(wsgi=app, cfg=SimpleNamespace(threads=1)))
+    config["post_worker_init"](_worker(app, threads=1))
     assert asked == []
-    config["post_worker_init"](SimpleNamespace(wsgi=app, cfg=SimpleNamespace(threads=4)))
+    config["post_worker_init"](_worker(app, threads=4))
     assert asked == [config["THREAD_MALLOC_ARENAS"]]
 
 

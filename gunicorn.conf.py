@@ -98,6 +98,14 @@ def on_starting(server) -> None:  # noqa: ANN001  (gunicorn's Arbiter)
     root = logging.getLogger()
     root.setLevel(logging.WARNING)
     root.addHandler(handler)
+    # What the lines do not print is not looked up for every record (the logging
+    # HOWTO's "Optimization" section): the caller's file, function and line (a walk
+    # up the stack), the thread, the multiprocessing process name. Each request logs
+    # a line, which was two thirds of what a cached page costs in the app (~40 of
+    # ~60 µs); this takes ~6 µs off it. Tracebacks are not affected.
+    logging._srcfile = None  # noqa: SLF001  (the documented switch)
+    logging.logThreads = False
+    logging.logMultiprocessing = False
 
 
 # Each worker builds its own app (and its own database pool and search reader);

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
-import uuid
 
 from flask import Flask, Response, g, request
 from flask.sessions import SecureCookieSessionInterface
@@ -65,7 +65,9 @@ def request_id_from(incoming: str) -> str:
     """The proxy's X-Request-ID when it looks sane, so log lines can be joined up."""
     if 0 < len(incoming) <= MAX_REQUEST_ID and incoming.isprintable() and " " not in incoming:
         return incoming
-    return uuid.uuid4().hex
+    # 32 random hex digits, as uuid4().hex gave, without building a UUID (~6 µs here,
+    # on every request that comes without an id).
+    return os.urandom(16).hex()
 
 
 def log_request(method: str, path: str, status: int, started: float, request_id: str,

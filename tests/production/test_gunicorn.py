@@ -8,6 +8,7 @@ whatever the outcome.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -162,3 +163,39 @@ def test_the_access_log_goes_where_agora_access_log_says(tmp_path, access_log):
     else:
         assert access_line not in stdout + stderr
         assert access_line in Path(access_log).read_text()
+
+
+@pytest.fixture
+def logging_as_gunicorn_leaves_it():
+    """on_starting's changes to the logging module, undone after the test."""
+    import logging
+
+    saved = (logging._srcfile, logging.logThreads, logging.logMultiprocessing)  # noqa: SLF001
+    loggers = {name: logging.getLogger(name) for name in ("agora", "")}
+    state = {name: (lg.level, list(lg.handlers), lg.propagate) for name, lg in loggers.items()}
+    yield
+    logging._srcfile, logging.logThreads, logging.logMultiprocessing = saved  # noqa: SLF001
+    for name, (level, handlers, propagate) in state.items():
+        loggers[name].setLevel(level)
+        loggers[name].handlers[:] = handlers
+        loggers[name].propagate = propagate
+
+
+def test_request_lines_skip_the_caller_lookup_and_read_as_before(
+        logging_as_gunicorn_leaves_it, capsys):
+    """The master sets up the app's logger for its workers: each request's line is built
+    without walking the stack for the caller (on every request), and still reads
+    time, process, level, logger and message."""
+    import logging
+    import runpy
+
+    config = runpy.run_path(str(PROJECT / "gunicorn.conf.py"))
+    config["on_starting"](None)
+    assert logging._srcfile is None  # noqa: SLF001
+    assert not logging.logThreads and not logging.logMultiprocessing
+    logging.getLogger("agora.request").info("GET %s %s 0.1ms id=%s cache=%s", "/en/", 200,
+                                            "ab12", "HIT")
+    line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert re.fullmatch(
+        rf"\[\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{{4}}\] \[{os.getpid()}\] \[INFO\] "
+        r"agora\.request: GET /en/ 200 0\.1ms id=ab12 cache=HIT", line), line

@@ -129,3 +129,5 @@ def test_runner_measures_every_page_without_errors(seeded: Path, tmp_path: Path)
     assert report["configs"][0]["rss_mb"], "worker RSS was read"
     assert report["startup"]["create_app_s"] > 0
     assert 0 <= report["cpu_busy_start"] <= 1
+    assert report["settings"]["warm_files"] is True
+    assert all(pages[name]["warm_mb"] > 0 for name in expected)  # (database and index read)

@@ -1,4 +1,5 @@
-"""bench/run.py's check that nothing else is using the CPUs before a run."""
+"""bench/run.py's helpers: the check that nothing else uses the CPUs before a run, and the
+reading of the instance's files before each page."""
 
 from __future__ import annotations
 
@@ -31,3 +32,23 @@ def test_the_warning_follows_the_busy_share_and_falls_back_to_the_load_average()
     assert run.busy_warning(0.6, load=0.0) == "60% of the CPUs busy"
     assert run.busy_warning(None, load=cpus * 0.6) == f"load average {cpus * 0.6}"
     assert run.busy_warning(None, load=cpus * 0.4) == ""
+
+
+def test_warm_files_reads_the_database_and_the_index_in_use(tmp_path: Path) -> None:
+    """What a page reads from disk is read once before it is measured: the database
+    and the current index generation, and nothing else (not an old generation)."""
+    (tmp_path / "agora.db").write_bytes(b"d" * 3_000_000)
+    (tmp_path / "agora.db-wal").write_bytes(b"w" * 1_000)
+    (tmp_path / "secret_key").write_bytes(b"s" * 64)
+    index = tmp_path / "search-index"
+    current, old = index / "gen-2", index / "gen-1"
+    (current / "postings-cache" / "SEG").mkdir(parents=True)
+    old.mkdir()
+    (current / "MAIN_1.seg").write_bytes(b"i" * 2_000_000)
+    (current / "postings-cache" / "SEG" / "list").write_bytes(b"p" * 500_000)
+    (old / "MAIN_0.seg").write_bytes(b"o" * 7_000_000)
+    (index / "current").symlink_to("gen-2")
+    warmed = run.warm_files(tmp_path)
+    assert warmed["warm_mb"] == 5.5  # 3 + 0.001 + 2 + 0.5 MB
+    assert warmed["warm_s"] >= 0
+    assert run.warm_files(tmp_path / "nothing-here")["warm_mb"] == 0

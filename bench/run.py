@@ -593,8 +593,8 @@ def run_once(args: argparse.Namespace, scale: float) -> dict:
     print(f"\ncreate_app(): {s['create_app_s']:.3f} s (+ import app {s['import_s']:.3f} s), "
           f"best of {len(s['runs'])} fresh processes (target < {CREATE_APP_LIMIT_S} s): "
           f"{s['verdict']}")
-    busy = report["cpu_busy_start"]
-    print(f"CPUs busy before the run: {'unknown' if busy is None else f'{busy:.0%}'}; "
+    share = report["cpu_busy_start"]
+    print(f"CPUs busy before the run: {'unknown' if share is None else f'{share:.0%}'}; "
           f"load average: {report['load1_start']} at start, {report['load1_end']} at end "
           f"({report['machine']['nproc']} CPUs)")
     return report

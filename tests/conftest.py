@@ -148,6 +148,17 @@ TEST_PASSWORD = "correct-Horse-battery-9"
 _HASH: dict[str, str] = {}
 
 
+@pytest.fixture
+def gunicorn_config():
+    """gunicorn.conf.py's settings and hooks, as gunicorn loads them. post_worker_init
+    freezes the collector's objects: they are given back after the test."""
+    import gc
+    import runpy
+
+    yield runpy.run_path(str(Path(__file__).resolve().parents[1] / "gunicorn.conf.py"))
+    gc.unfreeze()
+
+
 def _password_hash() -> str:
     if "h" not in _HASH:
         from werkzeug.security import generate_password_hash

@@ -182,15 +182,13 @@ def logging_as_gunicorn_leaves_it():
 
 
 def test_request_lines_skip_the_caller_lookup_and_read_as_before(
-        logging_as_gunicorn_leaves_it, capsys):
+        gunicorn_config, logging_as_gunicorn_leaves_it, capsys):
     """The master sets up the app's logger for its workers: each request's line is built
     without walking the stack for the caller (on every request), and still reads
     time, process, level, logger and message."""
     import logging
-    import runpy
 
-    config = runpy.run_path(str(PROJECT / "gunicorn.conf.py"))
-    config["on_starting"](None)
+    gunicorn_config["on_starting"](None)
     assert logging._srcfile is None  # noqa: SLF001
     assert not logging.logThreads and not logging.logMultiprocessing
     logging.getLogger("agora.request").info("GET %s %s 0.1ms id=%s cache=%s", "/en/", 200,

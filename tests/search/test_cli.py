@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-import pytest
 from sqlalchemy import text
 
 from app.extensions import db
@@ -87,16 +86,6 @@ def test_healthz_reports_the_index(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json()["search_index"] == "ok"
-
-
-@pytest.fixture
-def gunicorn_config():
-    """gunicorn.conf.py's settings and hooks, as gunicorn loads them. post_worker_init
-    freezes the collector's objects: they are given back after the test."""
-    import runpy
-
-    yield runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
-    gc.unfreeze()
 
 
 def _worker(app, threads=1):

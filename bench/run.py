@@ -240,6 +240,7 @@ class Server:
             # gunicorn's access line off; the app still logs its own line per request.
             "AGORA_ACCESS_LOG": "",
         })
+        self.log_path = log_path
         self.log = log_path.open("ab")
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
         self.proc = subprocess.Popen(
@@ -396,8 +397,10 @@ def measure(instance: Path, meta: dict, config: ServerConfig, args: argparse.Nam
                 run_wrk(base + page.path, duration=args.warmup,
                         connections=max(4, config.workers * config.threads), **wrk_opts)
             entry["load1_before"] = load1()
+            logged = server.log_path.stat().st_size
             entry.update(summarize(run_wrk(base + page.path, duration=args.duration,
                                            connections=args.connections, **wrk_opts)))
+            entry.update(cache_answers(server.log_path, logged))
             # After the run every worker has seen the page: does a visitor now get a HIT?
             entry["x_cache"] = ("varied" if page.script_args else
                                 fetch(base + page.path, cookie=page_cookie)[1].get("X-Cache", ""))
@@ -407,6 +410,9 @@ def measure(instance: Path, meta: dict, config: ServerConfig, args: argparse.Nam
                 primed += f", files read in {entry['warm_s']} s"
             if entry.get("prime_failures"):
                 primed += f", PRIMING FAILED: {entry['prime_failures'][:3]}"
+            if page.script_args and entry["cache_hits"]:
+                primed += (f", WARNING: {entry['cache_hits']} of its requests answered by "
+                           "the page cache")
             print(f"  {page.name:<18} {entry['rps']:>8.0f} req/s  p50 {entry['p50_ms']:6.1f} ms"
                   f"  p99 {entry['p99_ms']:6.1f} ms  (load {entry['load1_before']}{primed})")
             entry["settle_s"] = settle(base)
@@ -442,6 +448,19 @@ def warm_files(instance: Path, chunk: int = 1 << 20) -> dict[str, float]:
         except OSError:  # (a file a rebuild or a refresh removed meanwhile)
             continue
     return {"warm_mb": round(size / 1e6, 1), "warm_s": round(time.monotonic() - started, 2)}
+
+
+CACHE_FIELD = re.compile(rb" cache=(HIT|MISS)\b")
+
+
+def cache_answers(log_path: Path, offset: int) -> dict[str, int]:
+    """How the app answered the requests it logged after `offset` in the server's log:
+    from the page cache (its line says cache=HIT) or rendered (cache=MISS). For the
+    varied searches, every request must be rendered."""
+    with log_path.open("rb") as log:
+        log.seek(offset)
+        found = CACHE_FIELD.findall(log.read())
+    return {"cache_hits": found.count(b"HIT"), "cache_misses": found.count(b"MISS")}
 
 
 def settle(base: str, quick_ms: float = 20.0, timeout: float = 60.0) -> float:

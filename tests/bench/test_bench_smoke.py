@@ -131,3 +131,9 @@ def test_runner_measures_every_page_without_errors(seeded: Path, tmp_path: Path)
     assert 0 <= report["cpu_busy_start"] <= 1
     assert report["settings"]["warm_files"] is True
     assert all(pages[name]["warm_mb"] > 0 for name in expected)  # (database and index read)
+    # What the server's log says it did: cached pages come from the page cache, and not
+    # one varied search does.
+    assert pages["home"]["cache_hits"] > 0
+    if "search_varied" in expected:
+        varied = pages["search_varied"]
+        assert varied["cache_hits"] == 0 and varied["cache_misses"] >= varied["requests"]

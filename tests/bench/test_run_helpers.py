@@ -52,3 +52,16 @@ def test_warm_files_reads_the_database_and_the_index_in_use(tmp_path: Path) -> N
     assert warmed["warm_mb"] == 5.5  # 3 + 0.001 + 2 + 0.5 MB
     assert warmed["warm_s"] >= 0
     assert run.warm_files(tmp_path / "nothing-here")["warm_mb"] == 0
+
+
+def test_cache_answers_counts_the_log_lines_written_after_the_offset(tmp_path: Path) -> None:
+    log = tmp_path / "gunicorn.log"
+    before = b"[INFO] agora.request: GET /en/ 200 0.1ms id=a cache=HIT\n"
+    log.write_bytes(before)
+    with log.open("ab") as out:
+        out.write(b"[INFO] agora.request: GET /en/search 200 9.0ms id=b cache=MISS\n"
+                  b"[INFO] agora.request: GET /en/search 200 0.1ms id=c cache=HIT\n"
+                  b"[INFO] agora.request: GET /bench/ceiling 200 0.1ms id=d cache=-\n"
+                  b"[INFO] agora.request: GET /en/search 200 8.0ms id=e cache=MISS\n")
+    assert run.cache_answers(log, len(before)) == {"cache_hits": 1, "cache_misses": 2}
+    assert run.cache_answers(log, 0) == {"cache_hits": 2, "cache_misses": 2}

@@ -473,7 +473,17 @@ done:
    the groups in order from 0.0), so the floats are the same; only documents that
    are live count, a page-language document gets `boost` added, and the `limit`
    best (key descending, then document ascending) are kept in a heap, without the
-   union and intersection arrays and the passes over them that dense.py makes. */
+   union and intersection arrays and the passes over them that dense.py makes.
+
+   Not by merging: documents go in blocks of BLOCK. In each, every group's parts are
+   added up in a BLOCK-long array (small enough to stay in the processor's cache,
+   unlike one over the segment) with a bit per document seen; the groups' bits are
+   ANDed and the matches read out in document order. Each posting is visited once,
+   with no k-way merge (a word common to many languages has up to 18 parts) and no
+   union written out. A block where the group with the fewest postings has none is
+   skipped, the other lists sought past it, so a rare word still makes a common one
+   cheap. Against the merges (union, then intersection) this took a two-word search
+   at the benchmark's 5x size from 5.2 to 3.2 ms. */
 
 typedef struct {
     Part *parts;
@@ -551,68 +561,140 @@ offer(int64_t doc, double score, const unsigned char *live, Py_ssize_t n_live,
     heap_push(heap, size, limit, hit);
 }
 
-/* The matching, scoring and keeping: each group's union as union() makes it, their
-   intersection as intersect() makes it, then the live documents offered to the heap.
-   Returns how many live documents match; -1: no memory. */
+#define BLOCK 2048  /* documents: 16 KB of sums and 256 bytes of bits per group */
+#define BLOCK_WORDS (BLOCK / 64)
+
+/* A part's postings from j on that fall in [base, base + BLOCK), added to the block's
+   sums: the first for a document replaces what the array held (0.0 + s is s), the
+   next ones add to it, without a branch on which. Returns where the part goes on. */
+static inline Py_ssize_t
+add_block(const int32_t *ids32, const int64_t *ids64, const double *scores,
+          const uint16_t *keys, const double *table, Py_ssize_t j, Py_ssize_t len,
+          int64_t base, double *sum, uint64_t *seen)
+{
+    int64_t end = base + BLOCK;
+    for (; j < len; j++) {
+        int64_t d = ids32 ? (int64_t)ids32[j] : ids64[j];
+        if (d >= end)
+            break;
+        if (d < base)  /* (never in order: a list out of order cannot loop) */
+            continue;
+        size_t at = (size_t)(d - base);
+        uint64_t word = seen[at >> 6], bit = (uint64_t)1 << (at & 63);
+        uint64_t kept;
+        memcpy(&kept, &sum[at], sizeof kept);
+        kept &= -(uint64_t)((word & bit) != 0);  /* (what was there if seen, else 0.0) */
+        double before;
+        memcpy(&before, &kept, sizeof before);
+        sum[at] = before + (keys ? table[keys[j]] : scores[j]);
+        seen[at >> 6] = word | bit;
+    }
+    return j;
+}
+
+/* The matching, scoring and keeping, block by block (see above). Returns how many live
+   documents match; -1: no memory. */
 static Py_ssize_t
 and_best_run(Py_ssize_t n_groups, Group *groups, const unsigned char *live,
              Py_ssize_t n_live, const unsigned char *bits, Py_ssize_t n_bits, double boost,
              Hit *heap, Py_ssize_t limit, Py_ssize_t *kept)
 {
-    Py_ssize_t total = 0, size = 0, made = 0;
-    Part *unions = calloc((size_t)n_groups, sizeof(Part));
-    void **scratch = calloc((size_t)(2 * n_groups + 2), sizeof(void *));
-    Py_ssize_t *pos = calloc((size_t)n_groups, sizeof(Py_ssize_t));
-    if (unions == NULL || scratch == NULL || pos == NULL)
-        goto fail;
+    Py_ssize_t total = 0, size = 0, rarest = 0, fewest = PY_SSIZE_T_MAX;
+    int64_t last = INT64_MAX;  /* no match after the smallest of the groups' last ids */
     for (Py_ssize_t g = 0; g < n_groups; g++) {
-        Group *gr = &groups[g];
-        if (gr->k == 1) {  /* (a word in one field: its own list) */
-            unions[g] = gr->parts[0];
-            continue;
+        Py_ssize_t count = 0;
+        int64_t group_last = -1;
+        for (Py_ssize_t i = 0; i < groups[g].k; i++) {
+            const Part *p = &groups[g].parts[i];
+            count += p->len;
+            if (p->len && id_at(p, p->len - 1) > group_last)
+                group_last = id_at(p, p->len - 1);
         }
-        Py_ssize_t room = 0;
-        for (Py_ssize_t i = 0; i < gr->k; i++)
-            room += gr->parts[i].len;
-        int64_t *ids = scratch[made++] = malloc((size_t)(room ? room : 1) * sizeof(int64_t));
-        double *scores = scratch[made++] = malloc((size_t)(room ? room : 1) * sizeof(double));
-        if (ids == NULL || scores == NULL)
-            goto fail;
-        unions[g].ids64 = ids;
-        unions[g].scores = scores;
-        unions[g].len = union_into(gr->k, gr->parts, gr->pos, ids, scores);
+        last = group_last < last ? group_last : last;
+        if (count < fewest) {
+            fewest = count;
+            rarest = g;
+        }
     }
-    if (n_groups == 1) {
-        const Part *u = &unions[0];
-        for (Py_ssize_t j = 0; j < u->len; j++)
-            offer(id_at(u, j), 0.0 + score_at(u, j), live, n_live, bits, n_bits, boost,
-                  heap, &size, limit, &total);
+    double *sums = calloc((size_t)n_groups * BLOCK, sizeof(double));
+    uint64_t *seen = calloc((size_t)n_groups * BLOCK_WORDS, sizeof(uint64_t));
+    if (sums == NULL || seen == NULL) {
+        free(sums);
+        free(seen);
+        return -1;
     }
-    else {
-        Py_ssize_t room = PY_SSIZE_T_MAX;
-        for (Py_ssize_t g = 0; g < n_groups; g++)
-            room = unions[g].len < room ? unions[g].len : room;
-        int64_t *ids = scratch[made++] = malloc((size_t)(room ? room : 1) * sizeof(int64_t));
-        double *scores = scratch[made++] = malloc((size_t)(room ? room : 1) * sizeof(double));
-        if (ids == NULL || scores == NULL)
-            goto fail;
-        Py_ssize_t found = intersect_into(n_groups, unions, pos, ids, scores);
-        for (Py_ssize_t j = 0; j < found; j++)
-            offer(ids[j], scores[j], live, n_live, bits, n_bits, boost, heap, &size, limit,
-                  &total);
+    const Group *lead = &groups[rarest];
+    int64_t base = 0;
+    for (;;) {
+        /* The block of the rarest group's next document. */
+        int64_t next = INT64_MAX;
+        for (Py_ssize_t i = 0; i < lead->k; i++) {
+            const Part *p = &lead->parts[i];
+            Py_ssize_t j = lead->pos[i];
+            if (j < p->len && id_at(p, j) < next)
+                next = id_at(p, j);
+        }
+        if (next == INT64_MAX || next > last)
+            break;
+        if (next > base)
+            base = next - (next & (BLOCK - 1));
+        int64_t end = base + BLOCK;
+        uint64_t all[BLOCK_WORDS];
+        Py_ssize_t done = 0;  /* groups added up in this block: the rarest, then in order */
+        int any = 1;
+        for (Py_ssize_t step = 0; step < n_groups && any; step++, done++) {
+            Py_ssize_t g = step == 0 ? rarest : (step <= rarest ? step - 1 : step);
+            Group *gr = &groups[g];
+            double *sum = sums + (size_t)g * BLOCK;
+            uint64_t *bits_g = seen + (size_t)g * BLOCK_WORDS;
+            for (Py_ssize_t i = 0; i < gr->k; i++) {
+                const Part *p = &gr->parts[i];
+                Py_ssize_t j = gr->pos[i];
+                if (j < p->len && id_at(p, j) < base)
+                    j = seek(p, j, base);
+                /* (one loop for each kind of part: no test of the kind per posting) */
+                if (p->ids32 && p->keys)
+                    j = add_block(p->ids32, NULL, NULL, p->keys, p->table, j, p->len, base,
+                                  sum, bits_g);
+                else if (p->ids32)
+                    j = add_block(p->ids32, NULL, p->scores, NULL, NULL, j, p->len, base,
+                                  sum, bits_g);
+                else if (p->keys)
+                    j = add_block(NULL, p->ids64, NULL, p->keys, p->table, j, p->len, base,
+                                  sum, bits_g);
+                else
+                    j = add_block(NULL, p->ids64, p->scores, NULL, NULL, j, p->len, base,
+                                  sum, bits_g);
+                gr->pos[i] = j;
+            }
+            any = 0;
+            for (int w = 0; w < BLOCK_WORDS; w++) {
+                all[w] = step == 0 ? bits_g[w] : all[w] & bits_g[w];
+                any |= all[w] != 0;
+            }
+        }
+        if (any)
+            for (int w = 0; w < BLOCK_WORDS; w++)
+                for (uint64_t m = all[w]; m; m &= m - 1) {
+                    size_t at = (size_t)w * 64 + (size_t)__builtin_ctzll(m);
+                    double score = 0.0;
+                    for (Py_ssize_t g = 0; g < n_groups; g++)
+                        score += sums[(size_t)g * BLOCK + at];
+                    offer(base + (int64_t)at, score, live, n_live, bits, n_bits, boost, heap,
+                          &size, limit, &total);
+                }
+        /* Nothing seen yet in the next block (its sums are read only where seen). */
+        for (Py_ssize_t step = 0; step < done; step++) {
+            Py_ssize_t g = step == 0 ? rarest : (step <= rarest ? step - 1 : step);
+            uint64_t *bits_g = seen + (size_t)g * BLOCK_WORDS;
+            memset(bits_g, 0, BLOCK_WORDS * sizeof(uint64_t));
+        }
+        base = end;
     }
+    free(sums);
+    free(seen);
     qsort(heap, (size_t)size, sizeof(Hit), best_first);
     *kept = size;
-    goto done;
-fail:
-    total = -1;
-done:
-    if (scratch != NULL)
-        for (Py_ssize_t i = 0; i < made; i++)
-            free(scratch[i]);
-    free(scratch);
-    free(unions);
-    free(pos);
     return total;
 }
 

@@ -448,12 +448,13 @@ def _plain_answer(groups, live, in_lang, boost, limit):
     """What and_best must give, the slow way: each group's parts added left to right from
     0.0, then the groups; live documents only; best key first, then lower document."""
     everything = set().union(*(set(p[0].tolist()) for g in groups for p in g))
+    by_doc = [[dict(zip(ids.tolist(), scores.tolist(), strict=True)) for ids, scores in group]
+              for group in groups]
     hits, total = [], 0
     for doc in sorted(everything):
         score, everywhere = 0.0, True
-        for group in groups:
-            inside = [dict(zip(ids.tolist(), scores.tolist(), strict=True)).get(doc)
-                      for ids, scores in group]
+        for group in by_doc:
+            inside = [part.get(doc) for part in group]
             if all(s is None for s in inside):
                 everywhere = False
                 break
@@ -505,6 +506,54 @@ def test_and_best_matches_a_plain_computation(seed, values):
     assert total == expected_total
     assert out_ids[:kept].tolist() == docs
     assert out_keys[:kept].tolist() == keys  # to the last bit
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_and_best_over_many_blocks_matches_a_plain_computation(seed):
+    """Segments of many of and_best's blocks (2,048 documents): dense and sparse lists,
+    a rare word anywhere in the query (blocks where it has nothing are skipped), lists
+    that start and end in different blocks, documents at the blocks' edges."""
+    rng = np.random.default_rng(100 + seed)
+    n = int(rng.integers(5_000, 40_000))
+    edges = np.array([0, 2047, 2048, 4095, 4096, n - 1])
+    groups, args = [], []
+    n_groups = int(rng.integers(1, 4))
+    rare = int(rng.integers(0, n_groups))
+    for g in range(n_groups):
+        group, ids_list, values_list, tables = [], [], [], []
+        for i in range(int(rng.integers(1, 7))):
+            density = 0.0005 if g == rare else float(rng.choice([0.001, 0.05, 0.3]))
+            ids = np.flatnonzero(rng.random(n) < density)
+            if rng.random() < 0.3:
+                ids = np.union1d(ids, edges)
+            if rng.random() < 0.3:  # only in part of the segment
+                start, stop = int(rng.integers(0, n // 2)), int(rng.integers(n // 2, n))
+                ids = ids[(ids >= start) & (ids < stop)]
+            table = rng.random(4 * 256) * 3
+            if i % 2:  # a saved list
+                keys = rng.integers(0, len(table), len(ids)).astype(np.uint16)
+                ids_list.append(ids.astype(np.int32))
+                values_list.append(keys)
+                tables.append(table)
+                group.append((ids, table[keys]))
+            else:
+                scores = rng.random(len(ids)) * 3
+                ids_list.append(ids.astype(np.int64))
+                values_list.append(scores)
+                tables.append(None)
+                group.append((ids, scores))
+        groups.append(group)
+        args.append((ids_list, values_list, tables))
+    live = rng.random(n) > 0.05
+    in_lang = rng.random(n) > 0.6
+    for limit in (0, 1, 30, 500):
+        out_ids, out_keys = np.empty(limit, dtype=np.int64), np.empty(limit)
+        total, kept = dense._merge.and_best(args, live, np.packbits(in_lang), 1000.0,  # noqa: SLF001
+                                            limit, out_ids, out_keys)
+        expected_total, docs, keys = _plain_answer(groups, live, in_lang, 1000.0, limit)
+        assert total == expected_total
+        assert out_ids[:kept].tolist() == docs
+        assert out_keys[:kept].tolist() == keys  # to the last bit
 
 
 def test_and_best_refuses_what_it_cannot_read():

@@ -470,6 +470,36 @@ def _plain_answer(groups, live, in_lang, boost, limit):
     return total, [d for _k, d in hits[:limit]], [-k for k, _d in hits[:limit]]
 
 
+def _add_part(rng, ids, *, saved, draw, group, c_args):
+    """A part of a word, as the plain computation reads it (documents, scores: added to
+    `group`) and as and_best takes it (added to c_args' three lists): a saved list
+    (int32 documents, keys into a table of the word's scores) or scores in memory."""
+    ids_list, values_list, tables = c_args
+    if saved:
+        table = draw(3 * 256)
+        keys = rng.integers(0, len(table), len(ids)).astype(np.uint16)
+        ids_list.append(ids.astype(np.int32))
+        values_list.append(keys)
+        tables.append(table)
+        group.append((ids, table[keys]))
+    else:
+        scores = draw(len(ids))
+        ids_list.append(ids.astype(np.int64))
+        values_list.append(scores)
+        tables.append(None)
+        group.append((ids, scores))
+
+
+def _assert_and_best_is_plain(groups, args, live, in_lang, limit):
+    out_ids, out_keys = np.empty(limit, dtype=np.int64), np.empty(limit)
+    total, kept = dense._merge.and_best(args, live, np.packbits(in_lang), 1000.0,  # noqa: SLF001
+                                        limit, out_ids, out_keys)
+    expected_total, docs, keys = _plain_answer(groups, live, in_lang, 1000.0, limit)
+    assert total == expected_total
+    assert out_ids[:kept].tolist() == docs
+    assert out_keys[:kept].tolist() == keys  # to the last bit
+
+
 @pytest.mark.parametrize("seed", range(24))
 @pytest.mark.parametrize("values", ["few", "any"])  # ties; sums that depend on their order
 def test_and_best_matches_a_plain_computation(seed, values):
@@ -481,31 +511,13 @@ def test_and_best_matches_a_plain_computation(seed, values):
         group, ids_list, values_list, tables = [], [], [], []
         for i in range(int(rng.integers(1, 6))):
             ids = np.unique(rng.integers(0, n, size=int(rng.integers(0, 120))))
-            if i % 2:  # a saved list: int32 documents, keys into the word's table
-                table = rng.choice(pool, size=3 * 256)
-                keys = rng.integers(0, len(table), len(ids)).astype(np.uint16)
-                ids_list.append(ids.astype(np.int32))
-                values_list.append(keys)
-                tables.append(table)
-                group.append((ids, table[keys]))
-            else:
-                scores = rng.choice(pool, size=len(ids))
-                ids_list.append(ids)
-                values_list.append(scores)
-                tables.append(None)
-                group.append((ids, scores))
+            _add_part(rng, ids, saved=bool(i % 2), draw=lambda size: rng.choice(pool, size),
+                      group=group, c_args=(ids_list, values_list, tables))
         groups.append(group)
         args.append((ids_list, values_list, tables))
     live = rng.random(n) > 0.1
     in_lang = rng.random(n) > 0.5
-    limit = int(rng.integers(0, 40))
-    out_ids, out_keys = np.empty(limit, dtype=np.int64), np.empty(limit)
-    total, kept = dense._merge.and_best(args, live, np.packbits(in_lang), 1000.0,  # noqa: SLF001
-                                        limit, out_ids, out_keys)
-    expected_total, docs, keys = _plain_answer(groups, live, in_lang, 1000.0, limit)
-    assert total == expected_total
-    assert out_ids[:kept].tolist() == docs
-    assert out_keys[:kept].tolist() == keys  # to the last bit
+    _assert_and_best_is_plain(groups, args, live, in_lang, int(rng.integers(0, 40)))
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -529,31 +541,14 @@ def test_and_best_over_many_blocks_matches_a_plain_computation(seed):
             if rng.random() < 0.3:  # only in part of the segment
                 start, stop = int(rng.integers(0, n // 2)), int(rng.integers(n // 2, n))
                 ids = ids[(ids >= start) & (ids < stop)]
-            table = rng.random(4 * 256) * 3
-            if i % 2:  # a saved list
-                keys = rng.integers(0, len(table), len(ids)).astype(np.uint16)
-                ids_list.append(ids.astype(np.int32))
-                values_list.append(keys)
-                tables.append(table)
-                group.append((ids, table[keys]))
-            else:
-                scores = rng.random(len(ids)) * 3
-                ids_list.append(ids.astype(np.int64))
-                values_list.append(scores)
-                tables.append(None)
-                group.append((ids, scores))
+            _add_part(rng, ids, saved=bool(i % 2), draw=lambda size: rng.random(size) * 3,
+                      group=group, c_args=(ids_list, values_list, tables))
         groups.append(group)
         args.append((ids_list, values_list, tables))
     live = rng.random(n) > 0.05
     in_lang = rng.random(n) > 0.6
     for limit in (0, 1, 30, 500):
-        out_ids, out_keys = np.empty(limit, dtype=np.int64), np.empty(limit)
-        total, kept = dense._merge.and_best(args, live, np.packbits(in_lang), 1000.0,  # noqa: SLF001
-                                            limit, out_ids, out_keys)
-        expected_total, docs, keys = _plain_answer(groups, live, in_lang, 1000.0, limit)
-        assert total == expected_total
-        assert out_ids[:kept].tolist() == docs
-        assert out_keys[:kept].tolist() == keys  # to the last bit
+        _assert_and_best_is_plain(groups, args, live, in_lang, limit)
 
 
 def test_and_best_refuses_what_it_cannot_read():

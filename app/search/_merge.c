@@ -640,9 +640,9 @@ and_best_run(Py_ssize_t n_groups, Group *groups, const unsigned char *live,
             base = next - (next & (BLOCK - 1));
         int64_t end = base + BLOCK;
         uint64_t all[BLOCK_WORDS];
-        Py_ssize_t done = 0;  /* groups added up in this block: the rarest, then in order */
         int any = 1;
-        for (Py_ssize_t step = 0; step < n_groups && any; step++, done++) {
+        /* The rarest group first, then the others in order, while documents remain. */
+        for (Py_ssize_t step = 0; step < n_groups && any; step++) {
             Py_ssize_t g = step == 0 ? rarest : (step <= rarest ? step - 1 : step);
             Group *gr = &groups[g];
             double *sum = sums + (size_t)g * BLOCK;
@@ -683,12 +683,9 @@ and_best_run(Py_ssize_t n_groups, Group *groups, const unsigned char *live,
                     offer(base + (int64_t)at, score, live, n_live, bits, n_bits, boost, heap,
                           &size, limit, &total);
                 }
-        /* Nothing seen yet in the next block (its sums are read only where seen). */
-        for (Py_ssize_t step = 0; step < done; step++) {
-            Py_ssize_t g = step == 0 ? rarest : (step <= rarest ? step - 1 : step);
-            uint64_t *bits_g = seen + (size_t)g * BLOCK_WORDS;
-            memset(bits_g, 0, BLOCK_WORDS * sizeof(uint64_t));
-        }
+        /* Nothing seen yet in the next block (its sums are read only where seen; the
+           groups not reached in this one have no bits set). */
+        memset(seen, 0, (size_t)n_groups * BLOCK_WORDS * sizeof(uint64_t));
         base = end;
     }
     free(sums);

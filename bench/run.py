@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/run.py                 # seed 1x (or --reuse it), measure
     .venv/bin/python bench/run.py --scale 5       # the 5x dataset
-    .venv/bin/python bench/run.py --growth        # 1x then 5x, p95 growth of article/search
+    .venv/bin/python bench/run.py --growth        # 1x and 5x in turn, p95 growth of
+                                                  # article/search (measure_interleaved)
 
 For each server configuration (2 sync workers, then 4 gthread workers x 4
 threads) it starts gunicorn on 127.0.0.1:<free port> against the seeded
@@ -239,6 +240,9 @@ class Server:
             "AGORA_THREADS": str(config.threads),
             # gunicorn's access line off; the app still logs its own line per request.
             "AGORA_ACCESS_LOG": "",
+            # Two servers may be up at once (--growth), each on its own instance: with
+            # REDIS_URL set, they must not answer from each other's page cache.
+            "AGORA_CACHE_KEY_PREFIX": f"agora-bench:{instance}:",
         })
         self.log_path = log_path
         self.log = log_path.open("ab")
@@ -349,17 +353,35 @@ def precheck(base: str, page: Page, cookie: str) -> dict:
     return info
 
 
-def measure(instance: Path, meta: dict, config: ServerConfig, args: argparse.Namespace,
-            log_dir: Path) -> dict:
+GROWTH_PAGES = ("article", "member_article", "search", "search_varied")
+
+
+@dataclass
+class Bench:
+    """One gunicorn server up on one instance: its pages (paths resolved), the member's
+    session cookie, and the result its measurements go into."""
+    label: str  # "1x", "5x": printed before each page's line
+    instance: Path
+    server: Server
+    cookie: str
+    pages: dict[str, Page]
+    result: dict
+
+
+def scale_label(scale: float | str) -> str:
+    """'1x', '5x'; 'tiny' for the smoke test's dataset."""
+    return f"{scale:g}x" if isinstance(scale, int | float) else str(scale)
+
+
+def start_bench(label: str, instance: Path, meta: dict, config: ServerConfig,
+                args: argparse.Namespace, log_dir: Path) -> Bench:
     search = bool(meta.get("search", {}).get("available"))
     pages = pages_for(meta, search)
     if args.pages:  # the ceiling is always measured: every ratio needs it
         wanted = {"ceiling", *args.pages.split(",")}
         pages = [p for p in pages if p.name in wanted]
-    server = Server(instance, config, log_dir / f"gunicorn-{config.worker_class}.log")
-    result: dict[str, Any] = {"name": config.name, "worker_class": config.worker_class,
-                              "workers": config.workers, "threads": config.threads,
-                              "pages": {}}
+    # A log per server: the cache=HIT/MISS count reads its own server's lines.
+    server = Server(instance, config, log_dir / f"gunicorn-{config.worker_class}-{label}.log")
     try:
         server.wait_ready()
         base = server.base
@@ -367,62 +389,140 @@ def measure(instance: Path, meta: dict, config: ServerConfig, args: argparse.Nam
         article = canonical_path(base, f"/en/articles/{known['article_id']}")
         discussion = canonical_path(base, f"/en/discussions/{known['discussion_id']}")
         cookie = login(base, meta["member"]["username"], meta["member"]["password"])
-        for page in pages:
-            if page.name in ("article", "member_article"):
-                page.path = article
-            elif page.name == "discussion":
-                page.path = discussion
-            page_cookie = cookie if page.member else ""
-            info = precheck(base, page, page_cookie)
-            entry: dict[str, Any] = {"label": page.label, "path": page.path,
-                                     "target": page.target, "p99_limit_ms": page.p99_limit_ms,
-                                     **info}
-            if info["status"] != 200:
-                entry["skipped"] = f"answered {info['status']}"
-                result["pages"][page.name] = entry
-                print(f"  {page.name:<18} SKIPPED: {page.path} answered {info['status']}")
-                continue
-            wrk_opts = {"threads": args.wrk_threads, "script": page.script,
-                        "script_args": page.script_args, "cookie": page_cookie}
-            if args.warm_files:  # (before priming: that reads them too)
-                entry.update(warm_files(instance))
-            primed = time.monotonic()
-            for path in page.prime_paths:
-                status = fetch(base + path, cookie=page_cookie)[0]
-                if status != 200:
-                    entry.setdefault("prime_failures", []).append(f"{path}: {status}")
-            if page.prime_paths:
-                entry["prime_s"] = round(time.monotonic() - primed, 2)
-            if args.warmup > 0:
-                run_wrk(base + page.path, duration=args.warmup,
-                        connections=max(4, config.workers * config.threads), **wrk_opts)
-            entry["load1_before"] = load1()
-            logged = server.log_path.stat().st_size
-            entry.update(summarize(run_wrk(base + page.path, duration=args.duration,
-                                           connections=args.connections, **wrk_opts)))
-            entry.update(cache_answers(server.log_path, logged))
-            # After the run every worker has seen the page: does a visitor now get a HIT?
-            entry["x_cache"] = ("varied" if page.script_args else
-                                fetch(base + page.path, cookie=page_cookie)[1].get("X-Cache", ""))
-            result["pages"][page.name] = entry
-            primed = f", primed in {entry['prime_s']} s" if "prime_s" in entry else ""
-            if "warm_s" in entry:
-                primed += f", files read in {entry['warm_s']} s"
-            if entry.get("prime_failures"):
-                primed += f", PRIMING FAILED: {entry['prime_failures'][:3]}"
-            if page.script_args and entry["cache_hits"]:
-                primed += (f", WARNING: {entry['cache_hits']} of its requests answered by "
-                           "the page cache")
-            print(f"  {page.name:<18} {entry['rps']:>8.0f} req/s  p50 {entry['p50_ms']:6.1f} ms"
-                  f"  p99 {entry['p99_ms']:6.1f} ms  (load {entry['load1_before']}{primed})")
-            entry["settle_s"] = settle(base)
-        memory = server.worker_memory_mb()
-        result["rss_mb"] = [m["rss"] for m in memory]
-        result["worker_memory_mb"] = memory
-    finally:
+    except BaseException:
         server.stop()
-    judge(result)
-    return result
+        raise
+    for page in pages:
+        if page.name in ("article", "member_article"):
+            page.path = article
+        elif page.name == "discussion":
+            page.path = discussion
+    result: dict[str, Any] = {"name": config.name, "worker_class": config.worker_class,
+                              "workers": config.workers, "threads": config.threads,
+                              "pages": {}}
+    return Bench(label, instance, server, cookie, {p.name: p for p in pages}, result)
+
+
+def measure_page(bench: Bench, page: Page, config: ServerConfig,
+                 args: argparse.Namespace) -> dict:
+    """Pre-check, prime, warm up and drive one page with wrk; print its line."""
+    base = bench.server.base
+    page_cookie = bench.cookie if page.member else ""
+    info = precheck(base, page, page_cookie)
+    entry: dict[str, Any] = {"label": page.label, "path": page.path, "target": page.target,
+                             "p99_limit_ms": page.p99_limit_ms, **info}
+    if info["status"] != 200:
+        entry["skipped"] = f"answered {info['status']}"
+        print(f"  {bench.label:>3} {page.name:<18} SKIPPED: {page.path} answered "
+              f"{info['status']}")
+        return entry
+    wrk_opts = {"threads": args.wrk_threads, "script": page.script,
+                "script_args": page.script_args, "cookie": page_cookie}
+    if args.warm_files:  # (before priming: that reads them too)
+        entry.update(warm_files(bench.instance))
+    primed = time.monotonic()
+    for path in page.prime_paths:
+        status = fetch(base + path, cookie=page_cookie)[0]
+        if status != 200:
+            entry.setdefault("prime_failures", []).append(f"{path}: {status}")
+    if page.prime_paths:
+        entry["prime_s"] = round(time.monotonic() - primed, 2)
+    if args.warmup > 0:
+        run_wrk(base + page.path, duration=args.warmup,
+                connections=max(4, config.workers * config.threads), **wrk_opts)
+    entry["load1_before"] = load1()
+    logged = bench.server.log_path.stat().st_size
+    entry.update(summarize(run_wrk(base + page.path, duration=args.duration,
+                                   connections=args.connections, **wrk_opts)))
+    entry.update(cache_answers(bench.server.log_path, logged))
+    # After the run every worker has seen the page: does a visitor now get a HIT?
+    entry["x_cache"] = ("varied" if page.script_args else
+                        fetch(base + page.path, cookie=page_cookie)[1].get("X-Cache", ""))
+    notes = f", primed in {entry['prime_s']} s" if "prime_s" in entry else ""
+    if "warm_s" in entry:
+        notes += f", files read in {entry['warm_s']} s"
+    if entry.get("prime_failures"):
+        notes += f", PRIMING FAILED: {entry['prime_failures'][:3]}"
+    if page.script_args and entry["cache_hits"]:
+        notes += (f", WARNING: {entry['cache_hits']} of its requests answered by "
+                  "the page cache")
+    print(f"  {bench.label:>3} {page.name:<18} {entry['rps']:>8.0f} req/s  p50 "
+          f"{entry['p50_ms']:6.1f} ms  p99 {entry['p99_ms']:6.1f} ms  "
+          f"(load {entry['load1_before']}{notes})")
+    entry["settle_s"] = settle(base)
+    return entry
+
+
+def record_memory(bench: Bench) -> None:
+    memory = bench.server.worker_memory_mb()
+    bench.result["rss_mb"] = [m["rss"] for m in memory]
+    bench.result["worker_memory_mb"] = memory
+
+
+def measure(instance: Path, meta: dict, config: ServerConfig, args: argparse.Namespace,
+            log_dir: Path) -> dict:
+    """Every page on one instance, one after another."""
+    bench = start_bench(scale_label(meta["scale"]), instance, meta, config, args, log_dir)
+    try:
+        for name, page in bench.pages.items():
+            bench.result["pages"][name] = measure_page(bench, page, config, args)
+        record_memory(bench)
+    finally:
+        bench.server.stop()
+    judge(bench.result)
+    return bench.result
+
+
+def combine_runs(first: dict, second: dict) -> dict:
+    """One page's two runs as one entry: requests and log counts added up, requests/s
+    and latencies the mean of the two runs' (each ran for the same time), the worst
+    max. The two runs stay in `runs`."""
+    if "rps" not in first or "rps" not in second:
+        return first if "rps" not in first else second  # (a SKIP is reported as such)
+    entry = {**second, "runs": [first, second]}
+    for key in ("requests", "bad_status", "socket_errors", "cache_hits", "cache_misses"):
+        entry[key] = first[key] + second[key]
+    for key in ("rps", "p50_ms", "p95_ms", "p99_ms", "mean_ms"):
+        entry[key] = round((first[key] + second[key]) / 2, 2)
+    entry["max_ms"] = max(first["max_ms"], second["max_ms"])
+    entry["load1_before"] = first["load1_before"]
+    return entry
+
+
+def measure_interleaved(runs: list[tuple[str, Path, dict]], config: ServerConfig,
+                        args: argparse.Namespace, log_dir: Path) -> list[dict]:
+    """The growth run: both instances' servers up at once, each page measured on one
+    right after the other, so that a VM whose speed drifts over minutes (ours move by
+    up to 45%) cannot decide the comparison. Pages alternate which instance goes
+    first; the growth pages run twice on each, in the order 1x 5x 5x 1x, and their
+    two runs are combined (a drift steady over the four runs cancels out)."""
+    benches: list[Bench] = []
+    try:
+        for label, instance, meta in runs:
+            benches.append(start_bench(label, instance, meta, config, args, log_dir))
+        names = list(dict.fromkeys(n for b in benches for n in b.pages))
+        for index, name in enumerate(names):
+            order = benches if index % 2 == 0 else benches[::-1]
+            if name in GROWTH_PAGES:
+                order = [*benches, *benches[::-1]]
+            found: dict[int, list[dict]] = {}
+            for bench in order:
+                if name in bench.pages:
+                    found.setdefault(id(bench), []).append(
+                        measure_page(bench, bench.pages[name], config, args))
+            for bench in benches:
+                entries = found.get(id(bench))
+                if entries:
+                    bench.result["pages"][name] = (entries[0] if len(entries) == 1
+                                                   else combine_runs(*entries))
+        for bench in benches:
+            record_memory(bench)
+    finally:
+        for bench in benches:
+            bench.server.stop()
+    for bench in benches:
+        judge(bench.result)
+    return [bench.result for bench in benches]
 
 
 def warm_files(instance: Path, chunk: int = 1 << 20) -> dict[str, float]:
@@ -559,8 +659,9 @@ def startup_time(instance: Path, runs: int) -> dict:
 
 # -- a whole run -------------------------------------------------------------------------
 
-def prepare_instance(args: argparse.Namespace, scale: float) -> tuple[Path, dict]:
-    instance = (args.instance or seeding.default_instance(scale, args.tiny)).resolve()
+def prepare_instance(args: argparse.Namespace, scale: float,
+                     instance: Path | None = None) -> tuple[Path, dict]:
+    instance = (instance or seeding.default_instance(scale, args.tiny)).resolve()
     meta = seeding.load_meta(instance) if args.reuse else None
     if meta is None:
         meta = seeding.seed(instance, scale=scale, tiny=args.tiny, force=True,
@@ -578,8 +679,10 @@ def busy_warning(busy: float | None, load: float) -> str:
     return f"load average {load}" if load > (os.cpu_count() or 1) * 0.5 else ""
 
 
-def run_once(args: argparse.Namespace, scale: float) -> dict:
-    instance, meta = prepare_instance(args, scale)
+def begin_report(args: argparse.Namespace, scale: float,
+                 instance: Path | None = None) -> tuple[Path, dict, dict]:
+    """The instance (seeded unless reused), its report's header and start-up figures."""
+    instance, meta = prepare_instance(args, scale, instance)
     report: dict[str, Any] = {
         "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(), "instance": str(instance),
@@ -592,20 +695,19 @@ def run_once(args: argparse.Namespace, scale: float) -> dict:
         "load1_start": load1(), "cpu_busy_start": cpu_busy(), "configs": [],
     }
     if not meta.get("search", {}).get("available"):
-        print("NOTE: this instance has no search index (see its bench-meta.json): the search "
+        print(f"NOTE: {instance} has no search index (see its bench-meta.json): the search "
               "pages are skipped")
     busy = busy_warning(report["cpu_busy_start"], report["load1_start"])
     if busy:
         print(f"WARNING: {busy} before the run: other processes share the CPUs and the "
               "figures will be low and noisy")
     report["startup"] = startup_time(instance, args.startup_runs)
-    log_dir = Path(args.log_dir) if args.log_dir else RESULTS
-    log_dir.mkdir(parents=True, exist_ok=True)
-    for spec in args.configs.split(","):
-        config = ServerConfig.parse(spec)
-        print(f"\n== {config.name} (dataset {meta['scale']}) ==")
-        report["configs"].append(measure(instance, meta, config, args, log_dir))
+    return instance, meta, report
+
+
+def end_report(report: dict) -> None:
     report["load1_end"] = load1()
+    print(f"\n##### dataset {scale_label(report['dataset']['scale'])} ({report['instance']})")
     for result in report["configs"]:
         print_table(result)
     s = report["startup"]
@@ -616,7 +718,38 @@ def run_once(args: argparse.Namespace, scale: float) -> dict:
     print(f"CPUs busy before the run: {'unknown' if share is None else f'{share:.0%}'}; "
           f"load average: {report['load1_start']} at start, {report['load1_end']} at end "
           f"({report['machine']['nproc']} CPUs)")
+
+
+def log_dir_for(args: argparse.Namespace) -> Path:
+    log_dir = Path(args.log_dir) if args.log_dir else RESULTS
+    log_dir.mkdir(parents=True, exist_ok=True)
+    return log_dir
+
+
+def run_once(args: argparse.Namespace, scale: float) -> dict:
+    instance, meta, report = begin_report(args, scale, args.instance)
+    for spec in args.configs.split(","):
+        config = ServerConfig.parse(spec)
+        print(f"\n== {config.name} (dataset {scale_label(meta['scale'])}) ==")
+        report["configs"].append(measure(instance, meta, config, args, log_dir_for(args)))
+    end_report(report)
     return report
+
+
+def run_growth(args: argparse.Namespace) -> tuple[dict, dict]:
+    """1x and 5x measured in turn, page by page (see measure_interleaved)."""
+    small_instance, small_meta, small = begin_report(args, 1.0, args.instance)
+    large_instance, large_meta, large = begin_report(args, 5.0, args.large_instance)
+    runs = [("1x", small_instance, small_meta), ("5x", large_instance, large_meta)]
+    for spec in args.configs.split(","):
+        config = ServerConfig.parse(spec)
+        print(f"\n== {config.name} (datasets 1x and 5x, each page on one then the other) ==")
+        small_result, large_result = measure_interleaved(runs, config, args, log_dir_for(args))
+        small["configs"].append(small_result)
+        large["configs"].append(large_result)
+    end_report(small)
+    end_report(large)
+    return small, large
 
 
 def growth(small: dict, large: dict) -> dict:
@@ -630,6 +763,9 @@ def growth(small: dict, large: dict) -> dict:
                 rows[name] = {"p95_1x_ms": a["p95_ms"], "p95_5x_ms": b["p95_ms"],
                               "ratio": ratio, "verdict": "PASS" if ratio <= GROWTH_LIMIT
                               else "FAIL"}
+                if "runs" in a and "runs" in b:  # (measured twice each: 1x 5x 5x 1x)
+                    rows[name]["runs_p95_ms"] = [a["runs"][0]["p95_ms"], b["runs"][0]["p95_ms"],
+                                                 b["runs"][1]["p95_ms"], a["runs"][1]["p95_ms"]]
         out[cs["name"]] = rows
     return out
 
@@ -638,8 +774,10 @@ def print_growth(g: dict) -> None:
     print(f"\nGrowth 1x -> 5x (p95; target ratio <= {GROWTH_LIMIT}):")
     for config, rows in g.items():
         for name, r in rows.items():
+            runs = (f"  (runs 1x 5x 5x 1x: {' '.join(f'{v:.1f}' for v in r['runs_p95_ms'])})"
+                    if "runs_p95_ms" in r else "")
             print(f"  {config:<16} {name:<16} {r['p95_1x_ms']:7.1f} ms -> {r['p95_5x_ms']:7.1f} ms"
-                  f"  x{r['ratio']:.2f}  {r['verdict']}")
+                  f"  x{r['ratio']:.2f}  {r['verdict']}{runs}")
 
 
 def write_json(report: dict, path: Path | None) -> Path:
@@ -661,7 +799,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--reuse", action="store_true",
                    help="reuse the instance if it was seeded before (else seed it)")
     p.add_argument("--instance", type=Path, help="instance folder (default "
-                   "bench/results/instance-<scale>x)")
+                   "bench/results/instance-<scale>x; with --growth, the 1x one)")
+    p.add_argument("--large-instance", type=Path, help="with --growth: the 5x instance "
+                   "folder (default bench/results/instance-5x)")
     p.add_argument("--no-search", action="store_true", help="do not build the search index")
     p.add_argument("--duration", type=float, default=10.0, help="seconds per page")
     p.add_argument("--warmup", type=float, default=2.0, help="warm-up seconds per page")
@@ -692,11 +832,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     # As `make serve` starts workers (`make bytecode`): not compiling the app in each.
     compileall.compile_dir(ROOT / "app", quiet=1)
+    if args.large_instance and not args.growth:
+        raise SystemExit("--large-instance is the 5x instance of --growth")
     if args.growth:
-        if args.instance:
-            raise SystemExit("--growth uses the default instance folders; drop --instance")
-        small = run_once(args, 1.0)
-        large = run_once(args, 5.0)
+        small, large = run_growth(args)
         g = growth(small, large)
         print_growth(g)
         write_json({"growth": g, "runs": [small, large]}, args.json_out)

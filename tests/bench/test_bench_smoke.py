@@ -137,3 +137,46 @@ def test_runner_measures_every_page_without_errors(seeded: Path, tmp_path: Path)
     if "search_varied" in expected:
         varied = pages["search_varied"]
         assert varied["cache_hits"] == 0 and varied["cache_misses"] >= varied["requests"]
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (make bench "
+                    "installs it: apt-get install wrk)")
+def test_the_growth_run_measures_both_instances_in_turn(seeded: Path, tmp_path: Path) -> None:
+    """--growth: both servers up at once, each page on one and then the other, the
+    growth pages twice on each (1x 5x 5x 1x), each server logging to its own file."""
+    large = tmp_path / "large"
+    shutil.copytree(seeded, large, symlinks=True)
+    out = tmp_path / "growth.json"
+    proc = subprocess.run(
+        [sys.executable, "bench/run.py", "--growth", "--instance", str(seeded),
+         "--large-instance", str(large), "--reuse", "--pages", "home,article",
+         "--duration", "1", "--warmup", "0", "--connections", "4", "--configs", "sync:2",
+         "--startup-runs", "1", "--json-out", str(out), "--log-dir", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    report = json.loads(out.read_text())
+    small_run, large_run = report["runs"]
+    assert small_run["instance"] == str(seeded.resolve())
+    assert large_run["instance"] == str(large.resolve())
+    for one in (small_run, large_run):
+        pages = one["configs"][0]["pages"]
+        assert set(pages) == {"ceiling", "home", "article"}
+        assert all(p["rps"] > 0 and p["bad_status"] == 0 for p in pages.values())
+        assert "runs" not in pages["home"]  # measured once on each
+        assert len(pages["article"]["runs"]) == 2
+        assert pages["article"]["requests"] == sum(r["requests"]
+                                                   for r in pages["article"]["runs"])
+        assert pages["home"]["cache_hits"] > 0  # (its own server's log lines)
+        assert one["configs"][0]["rss_mb"]
+    row = report["growth"]["sync 2w"]["article"]
+    assert len(row["runs_p95_ms"]) == 4 and row["verdict"] in ("PASS", "FAIL")
+    # The order the lines were printed in: 1x then 5x for the ceiling, the other way
+    # round for home, then 1x 5x 5x 1x for the article.
+    order = [(line.split()[0], line.split()[1]) for line in proc.stdout.splitlines()
+             if line.startswith("   ") and line.split()[0] in ("1x", "5x")
+             and "req/s" in line]
+    assert order == [("1x", "ceiling"), ("5x", "ceiling"), ("5x", "home"), ("1x", "home"),
+                     ("1x", "article"), ("5x", "article"), ("5x", "article"),
+                     ("1x", "article")]
+    assert (tmp_path / "gunicorn-sync-1x.log").stat().st_size > 0
+    assert (tmp_path / "gunicorn-sync-5x.log").stat().st_size > 0

@@ -65,3 +65,35 @@ def test_cache_answers_counts_the_log_lines_written_after_the_offset(tmp_path: P
                   b"[INFO] agora.request: GET /en/search 200 8.0ms id=e cache=MISS\n")
     assert run.cache_answers(log, len(before)) == {"cache_hits": 1, "cache_misses": 2}
     assert run.cache_answers(log, 0) == {"cache_hits": 2, "cache_misses": 2}
+
+
+def _run(rps: float, p95: float, **extra: float) -> dict:
+    return {"requests": int(rps * 10), "rps": rps, "p50_ms": p95 / 2, "p95_ms": p95,
+            "p99_ms": p95 * 2, "mean_ms": p95 / 2, "max_ms": p95 * 3, "bad_status": 0,
+            "socket_errors": 0, "cache_hits": 5, "cache_misses": 1, "load1_before": 0.5,
+            **extra}
+
+
+def test_two_runs_of_a_page_combine_into_one_entry_that_keeps_both() -> None:
+    first = _run(100.0, 10.0, bad_status=1)
+    second = _run(300.0, 30.0, load1_before=1.5)
+    entry = run.combine_runs(first, second)
+    assert entry["requests"] == 4000 and entry["bad_status"] == 1
+    assert entry["cache_hits"] == 10 and entry["cache_misses"] == 2
+    assert entry["rps"] == 200.0 and entry["p95_ms"] == 20.0 and entry["p99_ms"] == 40.0
+    assert entry["max_ms"] == 90.0 and entry["load1_before"] == 0.5
+    assert entry["runs"] == [first, second]
+    skipped = {"status": 500, "skipped": "answered 500"}
+    assert run.combine_runs(skipped, second) is skipped
+
+
+def test_growth_compares_the_combined_p95_and_lists_the_runs_in_the_order_measured() -> None:
+    def report(entry: dict) -> dict:
+        return {"configs": [{"name": "sync 2w", "pages": {"article": entry}}]}
+
+    small = run.combine_runs(_run(100.0, 10.0), _run(100.0, 12.0))
+    large = run.combine_runs(_run(100.0, 14.0), _run(100.0, 20.0))
+    row = run.growth(report(small), report(large))["sync 2w"]["article"]
+    assert row["p95_1x_ms"] == 11.0 and row["p95_5x_ms"] == 17.0
+    assert row["ratio"] == 1.55 and row["verdict"] == "FAIL"
+    assert row["runs_p95_ms"] == [10.0, 14.0, 20.0, 12.0]  # 1x 5x 5x 1x

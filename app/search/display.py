@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask import url_for
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import Row, Select, select
+from sqlalchemy.orm import Session, selectinload
 from werkzeug.routing import BuildError
 
 from app.articles.models import Article, ArticleTranslation
@@ -64,8 +65,12 @@ def article_url(article: Article, page_lang: str) -> str:
 
 
 def discussion_url(d: Discussion, page_lang: str) -> str:
-    return _url("discussions.show", f"/{page_lang}/discussions/{d.id}-{d.slug}",
-                discussion_id=d.id, slug=d.slug, lang=page_lang)
+    return _discussion_url(d.id, d.slug, page_lang)
+
+
+def _discussion_url(discussion_id: int, slug: str, page_lang: str) -> str:
+    return _url("discussions.show", f"/{page_lang}/discussions/{discussion_id}-{slug}",
+                discussion_id=discussion_id, slug=slug, lang=page_lang)
 
 
 def _split(doc_ids: list[str]) -> tuple[dict[int, set[str]], set[int], set[int]]:
@@ -83,26 +88,52 @@ def _split(doc_ids: list[str]) -> tuple[dict[int, set[str]], set[int], set[int]]
     return articles, discussions, comments
 
 
+def _author(username: str | None, display_name: str | None,
+            deleted_at: datetime | None) -> str | None:
+    """author_label from an outer-joined user's columns (None: no user, or deleted)."""
+    if username is None or deleted_at is not None:
+        return None
+    return display_name or username
+
+
+def _authored(entity: type, *columns: Any) -> Select:
+    """`columns` of `entity` and its author's name columns (an outer join: the author
+    may be gone)."""
+    return (select(*columns, User.username, User.display_name, User.deleted_at)
+            .outerjoin(User, User.id == entity.author_id))
+
+
 def load_items(session: Session, doc_ids: list[str], page_lang: str) -> dict[str, Item]:
     """Visible items for these document ids, in a fixed number of queries.
 
-    Bodies are read only for the versions shown: a comment's article is needed for
-    its title and address, not for the text of every language version.
+    Plain rows, not ORM objects: a result page needs a few columns of ~30 rows of
+    four tables, and building and tracking objects for them cost more than the
+    search itself. Bodies are read only for the versions shown: a comment's article
+    is needed for its title and address, not for the text of every language version.
     """
     wanted_articles, discussion_ids, comment_ids = _split(doc_ids)
-    comments = list(session.scalars(
-        select(Comment).options(joinedload(Comment.author))
+    comments = session.execute(
+        _authored(Comment, Comment.id, Comment.article_id, Comment.discussion_id,
+                  Comment.body_html, Comment.created_at)
         .where(Comment.id.in_(comment_ids), Comment.hidden_at.is_(None),
                Comment.deleted_at.is_(None))
-    )) if comment_ids else []
+    ).all() if comment_ids else []
     article_ids = set(wanted_articles) | {c.article_id for c in comments if c.article_id}
     discussion_ids |= {c.discussion_id for c in comments if c.discussion_id}
-    articles = {a.id: a for a in session.scalars(
-        select(Article).options(
-            selectinload(Article.translations).defer(ArticleTranslation.body_html),
-            joinedload(Article.author))
+    articles = {a.id: a for a in session.execute(
+        _authored(Article, Article.id, Article.original_language, Article.published_at,
+                  Article.created_at)
         .where(Article.id.in_(article_ids), article_visible())
     )} if article_ids else {}
+    # Each visible article's versions by language (title, slug, summary; no body).
+    versions: dict[int, dict[str, Row]] = {}
+    for v in session.execute(
+        select(ArticleTranslation.article_id, ArticleTranslation.language,
+               ArticleTranslation.title, ArticleTranslation.slug, ArticleTranslation.summary)
+        .where(ArticleTranslation.article_id.in_(articles))
+        .order_by(ArticleTranslation.article_id, ArticleTranslation.language)
+    ) if articles else ():
+        versions.setdefault(v.article_id, {})[v.language] = v
     # (Not a row-value IN on both columns: SQLite scans the table for it.)
     shown_ids = [a_id for a_id in wanted_articles if a_id in articles]
     bodies = {(a_id, lang): body for a_id, lang, body in session.execute(
@@ -110,50 +141,66 @@ def load_items(session: Session, doc_ids: list[str], page_lang: str) -> dict[str
                ArticleTranslation.body_html)
         .where(ArticleTranslation.article_id.in_(shown_ids))
     ) if lang in wanted_articles[a_id]} if shown_ids else {}
-    discussions = {d.id: d for d in session.scalars(
-        select(Discussion).options(joinedload(Discussion.author))
+    discussions = {d.id: d for d in session.execute(
+        _authored(Discussion, Discussion.id, Discussion.language, Discussion.title,
+                  Discussion.slug, Discussion.body_html, Discussion.created_at)
         .where(Discussion.id.in_(discussion_ids), discussion_visible())
     )} if discussion_ids else {}
+
+    def shown(article_id: int) -> Row | None:
+        """The version the article page shows in the page language (as shown_version)."""
+        by_lang = versions.get(article_id, {})
+        return (by_lang.get(page_lang) or by_lang.get(articles[article_id].original_language)
+                or next(iter(by_lang.values()), None))
+
+    def url_of_article(article_id: int) -> str:
+        version = shown(article_id)
+        slug = version.slug if version else ""
+        return _url("articles.show", f"/{page_lang}/articles/{article_id}-{slug}",
+                    article_id=article_id, slug=slug, lang=page_lang)
 
     items: dict[str, Item] = {}
     for article_id, langs in wanted_articles.items():
         article = articles.get(article_id)
         if article is None:
             continue
-        url = article_url(article, page_lang)
+        url = url_of_article(article_id)
         for lang in langs:
-            version = article.version(lang)
+            version = versions.get(article_id, {}).get(lang)
             if version is None:
                 continue
             text = f"{version.summary}\n{html_to_text(bodies.get((article_id, lang), ''))}"
             items[f"article:{article_id}:{lang}"] = Item(
                 f"article:{article_id}:{lang}", "article", lang, version.title, text.strip(),
-                author_label(article.author), article.published_at or article.created_at, url,
+                _author(article.username, article.display_name, article.deleted_at),
+                article.published_at or article.created_at, url,
             )
     for d_id in discussion_ids:
         d = discussions.get(d_id)
         if d is not None and f"discussion:{d_id}" in doc_ids:
             items[f"discussion:{d_id}"] = Item(
                 f"discussion:{d_id}", "discussion", d.language, d.title,
-                html_to_text(d.body_html), author_label(d.author), d.created_at,
-                discussion_url(d, page_lang),
+                html_to_text(d.body_html), _author(d.username, d.display_name, d.deleted_at),
+                d.created_at, _discussion_url(d.id, d.slug, page_lang),
             )
     for c in comments:
         if c.article_id is not None:
             article = articles.get(c.article_id)
             if article is None:
                 continue
-            lang, url = article.original_language, article_url(article, page_lang)
-            shown = shown_version(article, page_lang)
-            parent_title = shown.title if shown else ""
+            lang, url = article.original_language, url_of_article(c.article_id)
+            version = shown(c.article_id)
+            parent_title = version.title if version else ""
         else:
-            d = discussions.get(c.discussion_id)  # type: ignore[arg-type]
+            d = discussions.get(c.discussion_id)
             if d is None:
                 continue
-            lang, url, parent_title = d.language, discussion_url(d, page_lang), d.title
+            lang, url = d.language, _discussion_url(d.id, d.slug, page_lang)
+            parent_title = d.title
         items[f"comment:{c.id}"] = Item(
             f"comment:{c.id}", "comment", lang, "", html_to_text(c.body_html),
-            author_label(c.author), c.created_at, f"{url}#comment-{c.id}", parent_title,
+            _author(c.username, c.display_name, c.deleted_at), c.created_at,
+            f"{url}#comment-{c.id}", parent_title,
         )
     return items
 

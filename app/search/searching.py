@@ -227,22 +227,24 @@ def run_search(
                             boost=PAGE_LANGUAGE_BOOST)
         total = hits.total
         window = [searcher.stored_fields(d)["id"] for d in hits.docnums[offset:limit]]
-        items = load_items(db.session, window, page_lang)
-        shown: list[Item] = []
-        stale: list[str] = []
-        for doc_id in window:
-            item = items.get(doc_id)
-            if item is None:
-                stale.append(doc_id)
-            elif len(shown) < PER_PAGE:
-                shown.append(item)
         terms = _terms_by_field(q, searcher.reader())
-        result.results = [Result(item, *_highlight(item, terms)) for item in shown]
         if total < 10 and parsed.text:
             try:
                 result.suggestion = did_you_mean(searcher, parsed.text)
             except Exception:  # noqa: BLE001
                 log.exception("spelling suggestion failed")
+    # The rows and the excerpts need no searcher: this process's other threads may
+    # search meanwhile (the slot is one per process).
+    items = load_items(db.session, window, page_lang)
+    shown: list[Item] = []
+    stale: list[str] = []
+    for doc_id in window:
+        item = items.get(doc_id)
+        if item is None:
+            stale.append(doc_id)
+        elif len(shown) < PER_PAGE:
+            shown.append(item)
+    result.results = [Result(item, *_highlight(item, terms)) for item in shown]
     if stale:
         _requeue(stale)
     # Honest count: what the index matched, minus what the database refused on this page.

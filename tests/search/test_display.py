@@ -82,3 +82,25 @@ def test_load_items_with_nothing_to_load_asks_nothing(app: Flask, ctx) -> None:
     with app.test_request_context("/en/search"):
         assert load_items(db.session, [], "en") == {}
         assert load_items(db.session, ["article:1:en", "comment:2"], "en") == {}
+
+
+def test_results_are_loaded_without_holding_the_searcher(
+        app: Flask, make_article, monkeypatch) -> None:
+    """The database rows and the excerpts are read after the process's one searcher is
+    released: other threads of a gthread worker may search meanwhile."""
+    from app.search import facade, searching
+    from app.search.searching import Filters
+    from app.search.store import searcher_slot
+
+    article = make_article("Orchards in winter")
+    held = []
+
+    def spy(session, doc_ids, page_lang):  # noqa: ANN001, ANN202
+        held.append(searcher_slot(searching.index_root(app)).lock.locked())
+        return load_items(session, doc_ids, page_lang)
+
+    monkeypatch.setattr(searching, "load_items", spy)
+    with app.test_request_context("/en/search"):
+        result = facade.search("orchards", page=1, lang="en", filters=Filters())
+    assert [r.item.doc_id for r in result.results] == [f"article:{article.id}:en"]
+    assert held == [False]

@@ -83,6 +83,13 @@ PER_REQUEST_HEADERS = frozenset(
     {"set-cookie", "x-request-id", "date", "content-length", "x-cache"}
 )
 SESSION_FLAG = "agora_content_changed"
+# Pages stored only when asked for a second time within the TTL (as nginx's
+# proxy_cache_min_uses 2): a search's address is as varied as its words, and one-off
+# searches would fill a worker's memory store (32 MB at ~24 KB a page: 1,400 searches,
+# a benchmark run) and push out the pages every visitor reads.
+STORED_ON_SECOND_REQUEST = frozenset({"search.search"})
+# How many such addresses a worker's memory store remembers having seen (~2 MB).
+SEEN_MAX_KEYS = 8192
 
 
 # -- storage -------------------------------------------------------------------------
@@ -92,6 +99,7 @@ class Backend(Protocol):
     def set(self, key: str, value: Any, ttl: int) -> None: ...
     def version(self) -> str: ...
     def bump(self) -> None: ...
+    def seen(self, key: str, ttl: int) -> bool: ...
 
 
 class FileVersion:
@@ -140,6 +148,7 @@ class MemoryBackend:
         self._bytes = 0
         self._max_bytes = max_bytes
         self._lock = threading.Lock()  # gthread workers share this dictionary
+        self._seen: OrderedDict[str, float] = OrderedDict()  # key -> until when
 
     def version(self) -> str:
         return self._version.current()
@@ -171,9 +180,20 @@ class MemoryBackend:
                 _key, (_exp, _value, old_size) = self._entries.popitem(last=False)
                 self._bytes -= old_size
 
+    def seen(self, key: str, ttl: int) -> bool:
+        """Note a request for `key`; True if one was noted within `ttl` seconds before."""
+        now = time.monotonic()
+        with self._lock:
+            until = self._seen.pop(key, None)
+            self._seen[key] = now + ttl
+            while len(self._seen) > SEEN_MAX_KEYS:
+                self._seen.popitem(last=False)
+        return until is not None and until >= now
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._seen.clear()
             self._bytes = 0
 
 
@@ -231,6 +251,16 @@ class RedisBackend:
             self._redis.set(self.prefix + key, data, ex=ttl)
         except self._errors:
             log.warning("cache: Redis unreachable; not caching")
+
+    def seen(self, key: str, ttl: int) -> bool:
+        """Note a request for `key`; True if one was noted within `ttl` seconds before
+        (by any worker on any machine)."""
+        try:
+            first = self._redis.set(f"{self.prefix}seen:{key}", b"1", ex=ttl, nx=True)
+        except self._errors:
+            log.warning("cache: Redis unreachable; not caching")
+            return False
+        return not first
 
 
 def _approximate_size(value: Any) -> int:
@@ -551,8 +581,16 @@ def _store_page(sender: Flask, response: Response, **_extra: Any) -> None:
     """After the session is saved (request_finished), so Set-Cookie is visible."""
     if g.get("page_cache_member") or g.get("page_cache_slot") is None:
         return  # nothing to keep, or a member's page (app/member_cache.py keeps those)
-    if _storable(response):
+    if _storable(response) and _admitted(sender):
         store_page(sender, response, get_cache(sender).page_ttl)
+
+
+def _admitted(app: Flask) -> bool:
+    """False for the first request of a page stored only on its second (a search)."""
+    if request.endpoint not in STORED_ON_SECOND_REQUEST:
+        return True
+    cache = get_cache(app)
+    return cache.backend.seen(g.page_cache_slot[0], cache.page_ttl)
 
 
 def init_cache(app: Flask) -> None:

@@ -362,11 +362,50 @@ def test_a_cached_search_miss_expires_when_the_item_is_indexed(app, client, make
                                   title="Zanzibarian reading circles",
                                   body_html="<p>Meeting notes.</p>"))
         db.session.commit()
+        client.get(url)  # (a search is stored from its second request)
         assert "zanzibarian-circles" not in warm(client, url)
     finally:
         lock.release()
     assert drain(app, budget=None).processed == 1
     assert "zanzibarian-circles" in fresh(client, url)  # the result's link
+
+
+def test_a_search_is_stored_from_its_second_request(app, client):
+    """One-off searches never fill the store; a search asked for again is cached."""
+    backend = get_cache(app).backend
+    before = backend._bytes
+    once = client.get("/en/search?q=orchards+once")
+    assert once.status_code == 200 and once.headers["X-Cache"] == "MISS"
+    assert backend._bytes == before  # not stored
+    again = "/en/search?q=orchards"
+    assert client.get(again).headers["X-Cache"] == "MISS"
+    assert warm(client, again)  # the second request stores it, the third is a HIT
+    assert backend._bytes > before
+    # A page of another kind is stored on its first request, as before.
+    assert client.get("/en/").headers["X-Cache"] == "MISS"
+    assert client.get("/en/").headers["X-Cache"] == "HIT"
+
+
+def test_a_search_seen_before_a_change_is_stored_again_at_once(app, client, make_user):
+    url = "/en/search?q=orchards"
+    client.get(url)
+    warm(client, url)
+    make_user("newcomer")  # (a change that shows on pages: a new member)
+    with app.app_context():
+        get_cache(app).bump()
+    assert client.get(url).headers["X-Cache"] == "MISS"
+    assert client.get(url).headers["X-Cache"] == "HIT"
+
+
+def test_the_seen_searches_a_worker_remembers_are_bounded(tmp_path, monkeypatch):
+    import app.cache as cache_module
+
+    monkeypatch.setattr(cache_module, "SEEN_MAX_KEYS", 3)
+    backend = cache_module.MemoryBackend(tmp_path / "version", 1 << 20)
+    assert [backend.seen(k, 60) for k in ("a", "b", "c", "d")] == [False] * 4
+    assert backend.seen("a", 60) is False  # pushed out by "d"
+    assert backend.seen("d", 60) is True
+    assert backend.seen("e", -1) is False and backend.seen("e", 60) is False  # expired
 
 
 def test_search_unavailable_is_never_cached(app, client):

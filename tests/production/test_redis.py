@@ -137,6 +137,19 @@ def test_pages_cached_by_one_instance_are_served_by_another(app_factory, redis_p
     assert "Posted on the first machine" in response.get_data(as_text=True)
 
 
+def test_a_search_seen_by_one_instance_is_stored_by_another(app_factory, redis_prefix,
+                                                             tmp_path):
+    """A search is stored from its second request, whichever machine got the first."""
+    first = app_factory(PAGE_CACHE_ENABLED=True, **_redis_config(redis_prefix))
+    second = app_factory(PAGE_CACHE_ENABLED=True, INSTANCE_PATH=str(tmp_path / "other"),
+                         **_redis_config(redis_prefix))
+    url = "/en/search?q=orchards"
+    assert first.test_client().get(url).headers["X-Cache"] == "MISS"
+    assert not list(_redis().scan_iter(match=f"{redis_prefix}:page:*"))
+    assert second.test_client().get(url).headers["X-Cache"] == "MISS"  # stored now
+    assert first.test_client().get(url).headers["X-Cache"] == "HIT"
+
+
 def test_panels_live_in_redis_and_follow_the_content_version(app_factory, redis_prefix):
     app = app_factory(**_redis_config(redis_prefix))
     calls: list[int] = []

@@ -245,7 +245,8 @@ class Server:
             "AGORA_CACHE_KEY_PREFIX": f"agora-bench:{instance}:",
         })
         self.log_path = log_path
-        self.log = log_path.open("ab")
+        # A fresh log per server (the app logs a line per request: ~600 MB a run).
+        self.log = log_path.open("wb")
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
         self.proc = subprocess.Popen(
             [gunicorn, "-c", str(ROOT / "gunicorn.conf.py"), "app:create_app()"],

@@ -37,9 +37,9 @@ class Item:
 
 
 def author_label(user: User | None) -> str | None:
-    if user is None or user.deleted_at is not None:
+    if user is None:
         return None
-    return user.name
+    return _author(user.username, user.display_name, user.deleted_at)
 
 
 def _url(endpoint: str, fallback: str, **values: object) -> str:

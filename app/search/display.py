@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import url_for
 from sqlalchemy import Row, Select, select
@@ -21,6 +21,8 @@ from app.comments.models import Comment
 from app.discussions.models import Discussion
 from app.sanitize import html_to_text
 from app.search.documents import article_visible, discussion_visible
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -51,17 +53,28 @@ def _url(endpoint: str, fallback: str, **values: object) -> str:
         return fallback
 
 
+def _shown(by_lang: dict[str, T], page_lang: str, original_language: str) -> T | None:
+    """Of an article's versions by language (in language order), the one its page shows
+    in `page_lang`: that language's, else the original, else the first (odd rows)."""
+    return (by_lang.get(page_lang) or by_lang.get(original_language)
+            or next(iter(by_lang.values()), None))
+
+
 def shown_version(article: Article, page_lang: str) -> ArticleTranslation | None:
     """The version the article page shows in `page_lang` (never raises on odd rows)."""
-    return (article.version(page_lang) or article.version(article.original_language)
-            or (article.translations[0] if article.translations else None))
+    return _shown({t.language: t for t in article.translations}, page_lang,
+                  article.original_language)
 
 
 def article_url(article: Article, page_lang: str) -> str:
-    shown = shown_version(article, page_lang)
+    return _article_url(article.id, shown_version(article, page_lang), page_lang)
+
+
+def _article_url(article_id: int, shown: ArticleTranslation | Row | None,
+                 page_lang: str) -> str:
     slug = shown.slug if shown else ""
-    return _url("articles.show", f"/{page_lang}/articles/{article.id}-{slug}",
-                article_id=article.id, slug=slug, lang=page_lang)
+    return _url("articles.show", f"/{page_lang}/articles/{article_id}-{slug}",
+                article_id=article_id, slug=slug, lang=page_lang)
 
 
 def discussion_url(d: Discussion, page_lang: str) -> str:
@@ -148,16 +161,11 @@ def load_items(session: Session, doc_ids: list[str], page_lang: str) -> dict[str
     )} if discussion_ids else {}
 
     def shown(article_id: int) -> Row | None:
-        """The version the article page shows in the page language (as shown_version)."""
-        by_lang = versions.get(article_id, {})
-        return (by_lang.get(page_lang) or by_lang.get(articles[article_id].original_language)
-                or next(iter(by_lang.values()), None))
+        return _shown(versions.get(article_id, {}), page_lang,
+                      articles[article_id].original_language)
 
     def url_of_article(article_id: int) -> str:
-        version = shown(article_id)
-        slug = version.slug if version else ""
-        return _url("articles.show", f"/{page_lang}/articles/{article_id}-{slug}",
-                    article_id=article_id, slug=slug, lang=page_lang)
+        return _article_url(article_id, shown(article_id), page_lang)
 
     items: dict[str, Item] = {}
     for article_id, langs in wanted_articles.items():
